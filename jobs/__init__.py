@@ -1,0 +1,1 @@
+"""SageMaker job code: processing, ingestion, training and the serving script."""

@@ -1,0 +1,1 @@
+"""Lambda functions: one package per function plus `shared`."""

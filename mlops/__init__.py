@@ -1,0 +1,1 @@
+"""The `mlops` command line: data generation, builds, the local stack and the demo."""

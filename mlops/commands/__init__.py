@@ -1,0 +1,1 @@
+"""Subcommands of `mlops`; each module defines `register(subparsers)`."""
