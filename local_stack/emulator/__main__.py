@@ -1,0 +1,5 @@
+import sys
+
+from local_stack.emulator.server import main
+
+sys.exit(main())

@@ -1,0 +1,339 @@
+"""What moto lacks for `terraform apply` of the local root, each gap filled in one function.
+
+Every addition patches one moto class in place and is registered in ``ADDITIONS``;
+:func:`install_additions` applies them once per process (the emulator's server calls it; tests
+call it before using moto in-process).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+from moto.core.responses import ActionResult
+from moto.kms.models import KmsBackend
+from moto.kms.responses import KmsResponse
+from moto.s3.models import FakeBucket
+from moto.s3.responses import S3Response
+from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.models import FeatureGroup, SageMakerModelBackend
+from moto.sagemaker.responses import SageMakerResponse
+from moto.stepfunctions.responses import StepFunctionResponse
+
+LOGGER = logging.getLogger(__name__)
+
+_installed: list[str] = []
+
+
+def validate_definition(definition: str) -> list[dict[str, str]]:
+    """Static checks of an Amazon States Language document, as ValidateStateMachineDefinition
+    diagnostics (an empty list means valid).
+
+    A structural check only: the JSON parses, ``StartAt`` names a state, every state has a known
+    ``Type``, and every ``Next``/``Default`` names a state. The project's CI runs asl-validator for
+    the full grammar; this answers the call the Terraform provider makes before each create.
+    """
+    try:
+        document = json.loads(definition)
+    except json.JSONDecodeError as error:
+        return [_diagnostic("INVALID_JSON_DESCRIPTION", f"Definition is not valid JSON: {error}")]
+    if not isinstance(document, dict):
+        return [_diagnostic("SCHEMA_VALIDATION_FAILED", "Definition must be a JSON object", "/")]
+    return _check_states(document, "")
+
+
+_STATE_TYPES = {"Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"}
+
+
+def _diagnostic(code: str, message: str, location: str = "") -> dict[str, str]:
+    diagnostic = {"severity": "ERROR", "code": code, "message": message}
+    if location:
+        diagnostic["location"] = location
+    return diagnostic
+
+
+def _check_states(machine: dict[str, Any], path: str) -> list[dict[str, str]]:
+    states = machine.get("States")
+    start_at = machine.get("StartAt")
+    if not isinstance(states, dict) or not states:
+        return [
+            _diagnostic(
+                "SCHEMA_VALIDATION_FAILED", "States must be a non-empty object", f"{path}/States"
+            )
+        ]
+    problems = []
+    if start_at not in states:
+        problems.append(
+            _diagnostic(
+                "MISSING_TRANSITION_TARGET",
+                f"StartAt names no state: {start_at!r}",
+                f"{path}/StartAt",
+            )
+        )
+    for name, state in states.items():
+        where = f"{path}/States/{name}"
+        if not isinstance(state, dict) or state.get("Type") not in _STATE_TYPES:
+            problems.append(
+                _diagnostic("SCHEMA_VALIDATION_FAILED", "State has no valid Type", f"{where}/Type")
+            )
+            continue
+        targets = [state.get("Next"), state.get("Default")]
+        targets += [
+            choice.get("Next") for choice in state.get("Choices", []) if isinstance(choice, dict)
+        ]
+        targets += [
+            catch.get("Next") for catch in state.get("Catch", []) if isinstance(catch, dict)
+        ]
+        for target in targets:
+            if target is not None and target not in states:
+                problems.append(
+                    _diagnostic(
+                        "MISSING_TRANSITION_TARGET", f"Missing 'Next' target: {target}", where
+                    )
+                )
+        for index, branch in enumerate(state.get("Branches", [])):
+            problems += _check_states(branch, f"{where}/Branches/{index}")
+        processor = state.get("ItemProcessor") or state.get("Iterator")
+        if isinstance(processor, dict):
+            problems += _check_states(processor, f"{where}/ItemProcessor")
+    return problems
+
+
+def add_validate_state_machine_definition() -> None:
+    """moto has no ValidateStateMachineDefinition; the provider calls it before every create and
+    retries forever on the "not implemented" answer."""
+
+    def validate_state_machine_definition(self: StepFunctionResponse) -> ActionResult:
+        diagnostics = validate_definition(self._get_param("definition") or "")
+        return ActionResult(
+            {
+                "result": "FAIL" if diagnostics else "OK",
+                "diagnostics": diagnostics,
+                "truncated": False,
+            }
+        )
+
+    StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition  # type: ignore[attr-defined]
+
+
+def add_list_state_machine_versions() -> None:
+    """moto has no ListStateMachineVersions; the provider reads the versions after each create and
+    retries forever on the "not implemented" answer."""
+
+    def list_state_machine_versions(self: StepFunctionResponse) -> ActionResult:
+        machine = self.stepfunction_backend.describe_state_machine(
+            self._get_param("stateMachineArn")
+        )
+        versions = [
+            {"stateMachineVersionArn": version.arn, "creationDate": version.creation_date}
+            for _, version in sorted(getattr(machine, "versions", {}).items(), reverse=True)
+        ]
+        return ActionResult({"stateMachineVersions": versions})
+
+    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions  # type: ignore[attr-defined]
+
+
+def add_feature_group_tags() -> None:
+    """moto's SageMaker tag calls (AddTags, ListTags, DeleteTags) cannot find feature groups, which
+    it keys by ARN; the provider lists the tags after every create and read."""
+    original = SageMakerModelBackend._get_resource_from_arn
+
+    def get_resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
+        if ":feature-group/" in arn:
+            feature_group = self.feature_groups.get(arn)
+            if feature_group is None:
+                raise ValidationError(message=f"Could not find feature-group with ARN {arn}")
+            if feature_group.tags is None:
+                feature_group.tags = []
+            return feature_group
+        return original(self, arn)
+
+    SageMakerModelBackend._get_resource_from_arn = get_resource_from_arn  # type: ignore[method-assign]
+
+
+def log_delivery_allowed(policy: dict[str, Any], bucket_arn: str, target_prefix: str) -> bool:
+    """True when a bucket policy lets the S3 logging service put objects under ``target_prefix``:
+    an Allow statement for the service principal, with s3:PutObject (or a wildcard covering it) on
+    a resource pattern that covers ``<bucket_arn>/<target_prefix>``."""
+    probe = f"{bucket_arn}/{target_prefix}access-log"
+    for statement in _as_list(policy.get("Statement")):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+        actions = _as_list(statement.get("Action"))
+        resources = _as_list(statement.get("Resource"))
+        if (
+            "logging.s3.amazonaws.com" in services
+            and any(fnmatch.fnmatchcase("s3:PutObject", action) for action in actions)
+            and any(fnmatch.fnmatchcase(probe, resource) for resource in resources)
+        ):
+            return True
+    return False
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def add_access_log_policy_check() -> None:
+    """moto's PutBucketLogging check of the destination's policy crashes on a statement whose
+    Principal is "*" (a TLS-only Deny) and wants the Resource spelled exactly; S3 evaluates the
+    policy. Replace the check with one that evaluates the statements."""
+
+    def log_permissions_enabled_policy(
+        target_bucket: FakeBucket, target_prefix: str | None
+    ) -> bool:
+        if not target_bucket.policy:
+            return False
+        policy = json.loads(target_bucket.policy.decode())
+        bucket_arn = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}"
+        return log_delivery_allowed(policy, bucket_arn, target_prefix or "")
+
+    FakeBucket._log_permissions_enabled_policy = staticmethod(log_permissions_enabled_policy)  # type: ignore[method-assign]
+
+
+def add_feature_group_online_store() -> None:
+    """moto's feature groups forget Description and OnlineStoreConfig, so every plan after an
+    apply wants to replace the feature group (both force a new resource)."""
+    original_create = SageMakerResponse.create_feature_group
+    original_describe = FeatureGroup.describe
+
+    def create_feature_group(self: SageMakerResponse) -> ActionResult:
+        result = original_create(self)
+        name = self._get_param("FeatureGroupName")
+        for feature_group in self.sagemaker_backend.feature_groups.values():
+            if feature_group.feature_group_name == name:
+                feature_group.description = self._get_param("Description")  # type: ignore[attr-defined]
+                feature_group.online_store_config = self._get_param("OnlineStoreConfig")  # type: ignore[attr-defined]
+        return result
+
+    def describe(self: FeatureGroup) -> dict[str, Any]:
+        description = original_describe(self)
+        for key, attribute in (
+            ("Description", "description"),
+            ("OnlineStoreConfig", "online_store_config"),
+        ):
+            value = getattr(self, attribute, None)
+            if value:
+                description[key] = value
+        return description
+
+    SageMakerResponse.create_feature_group = create_feature_group  # type: ignore[method-assign]
+    FeatureGroup.describe = describe  # type: ignore[method-assign]
+
+
+def add_bucket_eventbridge_configuration() -> None:
+    """moto stores a bucket's EventBridge notification but GetBucketNotificationConfiguration
+    leaves it out, so the provider (and the local trigger) see it switched off."""
+    original = S3Response.get_bucket_notification
+
+    def get_bucket_notification(self: S3Response) -> Any:
+        status, headers, body = original(self)
+        configuration = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if configuration is None or configuration.event_bridge is None:
+            return status, headers, body
+        return status, headers, with_eventbridge_configuration(body)
+
+    S3Response.get_bucket_notification = get_bucket_notification  # type: ignore[method-assign]
+
+
+def with_eventbridge_configuration(body: str | bytes) -> bytes:
+    """The NotificationConfiguration XML document with an (empty) EventBridgeConfiguration."""
+    root = ET.fromstring(body)  # noqa: S314 (a document moto itself just rendered)
+    namespace = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    if root.find(f"{namespace}EventBridgeConfiguration") is None:
+        ET.SubElement(root, f"{namespace}EventBridgeConfiguration")
+    if namespace:
+        ET.register_namespace("", namespace.strip("{}"))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def add_lambda_logging_config() -> None:
+    """moto drops a function's LoggingConfig (JSON logs, custom log group), so every plan after
+    an apply wants to set it again."""
+    original_init = LambdaFunction.__init__
+    original_configuration = LambdaFunction.get_configuration
+    original_update = LambdaFunction.update_configuration
+
+    def init(self: LambdaFunction, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        spec = kwargs.get("spec", args[0] if args else {})
+        self.logging_config = _logging_config(self.function_name, spec.get("LoggingConfig"))  # type: ignore[attr-defined]
+
+    def get_configuration(self: LambdaFunction, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        configuration = original_configuration(self, *args, **kwargs)
+        configuration["LoggingConfig"] = self.logging_config  # type: ignore[attr-defined]
+        return configuration
+
+    def update_configuration(self: LambdaFunction, config_updates: dict[str, Any]) -> Any:
+        if "LoggingConfig" in config_updates:
+            self.logging_config = _logging_config(  # type: ignore[attr-defined]
+                self.function_name, config_updates["LoggingConfig"]
+            )
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = init  # type: ignore[method-assign]
+    LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
+    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]
+
+
+def _logging_config(function_name: str, requested: dict[str, Any] | None) -> dict[str, Any]:
+    """Lambda's defaults (Text logs in /aws/lambda/<name>) overlaid with what was asked for."""
+    return {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function_name}", **(requested or {})}
+
+
+def add_key_rotation_period() -> None:
+    """moto ignores EnableKeyRotation's RotationPeriodInDays and GetKeyRotationStatus omits it, so
+    every plan after an apply wants to change the key's rotation period."""
+    original_enable = KmsResponse.enable_key_rotation
+    original_status = KmsResponse.get_key_rotation_status
+
+    def enable_key_rotation(self: KmsResponse) -> str:
+        result = original_enable(self)
+        key = _kms_key(self.kms_backend, self._get_param("KeyId"))
+        key.rotation_period_in_days = self._get_param("RotationPeriodInDays") or 365
+        return result
+
+    def get_key_rotation_status(self: KmsResponse) -> str:
+        status = json.loads(original_status(self))
+        key = _kms_key(self.kms_backend, self._get_param("KeyId"))
+        if status.get("KeyRotationEnabled"):
+            status["RotationPeriodInDays"] = getattr(key, "rotation_period_in_days", 365)
+        return json.dumps(status)
+
+    KmsResponse.enable_key_rotation = enable_key_rotation  # type: ignore[method-assign]
+    KmsResponse.get_key_rotation_status = get_key_rotation_status  # type: ignore[method-assign]
+
+
+def _kms_key(backend: KmsBackend, key_id: str) -> Any:
+    return backend.keys[backend.get_key_id(key_id)]
+
+
+ADDITIONS: dict[str, Callable[[], None]] = {
+    "ValidateStateMachineDefinition": add_validate_state_machine_definition,
+    "ListStateMachineVersions": add_list_state_machine_versions,
+    "feature-group tags": add_feature_group_tags,
+    "access-log destination policy": add_access_log_policy_check,
+    "feature-group description and online store": add_feature_group_online_store,
+    "bucket EventBridge configuration": add_bucket_eventbridge_configuration,
+    "Lambda LoggingConfig": add_lambda_logging_config,
+    "KMS rotation period": add_key_rotation_period,
+}
+
+
+def install_additions() -> list[str]:
+    """Apply every addition once; return the names of the additions in place."""
+    for name, install in ADDITIONS.items():
+        if name not in _installed:
+            install()
+            _installed.append(name)
+            LOGGER.debug("installed emulator addition: %s", name)
+    return list(_installed)
