@@ -22,3 +22,8 @@ output "api_access_log_group_name" {
   description = "Name of the access log group."
   value       = aws_cloudwatch_log_group.access.name
 }
+
+output "api_integration_uris" {
+  description = "Lambda invoke ARN each function package's integration proxies to."
+  value       = { for name, integration in aws_apigatewayv2_integration.this : name => integration.integration_uri }
+}

@@ -27,3 +27,8 @@ output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
   value       = aws_sqs_queue.dead_letter.url
 }
+
+output "rule_target_arn" {
+  description = "ARN the rule delivers to (the state machine)."
+  value       = aws_cloudwatch_event_target.this.arn
+}
