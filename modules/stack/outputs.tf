@@ -38,6 +38,11 @@ output "api_endpoint" {
   value       = module.api.api_endpoint
 }
 
+output "api_id" {
+  description = "ID of the HTTP API."
+  value       = module.api.api_id
+}
+
 output "api_execution_arn" {
   description = "Execution ARN of the HTTP API (grant execute-api:Invoke on its data routes to API callers)."
   value       = module.api.api_execution_arn
@@ -80,4 +85,9 @@ output "table_names" {
 output "dead_letter_queue_url" {
   description = "Queue of raw-object events that could not start the workflow."
   value       = module.events.dead_letter_queue_url
+}
+
+output "workflow_placeholders" {
+  description = "Values the workflow template was rendered with (docs/design/interfaces.md section 4)."
+  value       = module.workflow.state_machine_placeholders
 }

@@ -65,7 +65,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     }
 
     abort_incomplete_multipart_upload {
-      days_after_initiation = var.lifecycle_rules.abort_incomplete_multipart_upload_days
+      days_after_initiation = var.abort_incomplete_multipart_upload_days
     }
   }
 

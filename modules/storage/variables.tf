@@ -45,23 +45,32 @@ variable "accept_access_logs" {
 }
 
 variable "lifecycle_rules" {
-  description = "Lifecycle: days before noncurrent versions expire, days before incomplete multipart uploads are aborted, optional transition to STANDARD_IA, and prefixes whose objects expire after N days."
+  description = "Lifecycle: days before noncurrent versions expire, optional transition to STANDARD_IA, and prefixes whose objects expire after N days."
   type = object({
-    noncurrent_version_expiration_days     = optional(number, 90)
-    abort_incomplete_multipart_upload_days = optional(number, 7)
-    transition_to_infrequent_access_days   = optional(number)
-    expire_prefixes                        = optional(map(number), {})
+    noncurrent_version_expiration_days   = optional(number, 90)
+    transition_to_infrequent_access_days = optional(number)
+    expire_prefixes                      = optional(map(number), {})
   })
   default = {}
 
   validation {
     condition = (
       var.lifecycle_rules.noncurrent_version_expiration_days >= 1 &&
-      var.lifecycle_rules.abort_incomplete_multipart_upload_days >= 1 &&
       (var.lifecycle_rules.transition_to_infrequent_access_days == null ? true : var.lifecycle_rules.transition_to_infrequent_access_days >= 30) &&
       alltrue([for days in values(var.lifecycle_rules.expire_prefixes) : days >= 1])
     )
     error_message = "lifecycle_rules: every number of days must be at least 1, and a transition to STANDARD_IA at least 30 (an S3 rule)."
+  }
+}
+
+variable "abort_incomplete_multipart_upload_days" {
+  description = "Days after which incomplete multipart uploads are aborted (their parts cost storage)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.abort_incomplete_multipart_upload_days >= 1
+    error_message = "abort_incomplete_multipart_upload_days must be at least 1."
   }
 }
 

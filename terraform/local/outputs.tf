@@ -47,3 +47,13 @@ output "table_names" {
   description = "DynamoDB table names."
   value       = module.stack.table_names
 }
+
+output "workflow_placeholders" {
+  description = "Values statemachine.asl.json was rendered with (the local stack and tests compare against them)."
+  value       = module.stack.workflow_placeholders
+}
+
+output "api_id" {
+  description = "ID of the HTTP API in the emulator (the local API gateway reads its routes)."
+  value       = module.stack.api_id
+}

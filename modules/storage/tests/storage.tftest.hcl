@@ -108,7 +108,11 @@ run "rejects_invalid_inputs" {
     kms_key_arn     = "alias/not-an-arn"
     access_logging  = { bucket_name = "-bad-" }
     lifecycle_rules = { transition_to_infrequent_access_days = 5 }
+
+    abort_incomplete_multipart_upload_days = 0
   }
 
-  expect_failures = [var.bucket_name, var.kms_key_arn, var.access_logging, var.lifecycle_rules]
+  expect_failures = [
+    var.bucket_name, var.kms_key_arn, var.access_logging, var.lifecycle_rules, var.abort_incomplete_multipart_upload_days,
+  ]
 }
