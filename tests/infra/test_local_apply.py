@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ class LocalDeployment:
 @pytest.fixture(scope="module")
 def local_deployment(
     terraform: Terraform, terraform_tree: Path, aws_emulator: str
-) -> Iterator[LocalDeployment]:
+) -> LocalDeployment:
     root = terraform_tree / "terraform" / "local"
     variables = [
         f"-var=endpoint_url={aws_emulator}",
@@ -44,7 +43,7 @@ def local_deployment(
     terraform.init(root)
     terraform.run(["apply", "-auto-approve", "-no-color", *variables], root, timeout=900)
     outputs = json.loads(terraform.run(["output", "-json"], root))
-    yield LocalDeployment(
+    return LocalDeployment(
         root, variables, {k: v["value"] for k, v in outputs.items()}, aws_emulator
     )
 
