@@ -14,7 +14,8 @@ import pytest
 
 from tests.fixtures.terraform import Terraform
 
-pytestmark = [pytest.mark.terraform, pytest.mark.slow]
+# One apply for the whole module: keep its tests on one xdist worker.
+pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.xdist_group("local_apply")]
 
 FUNCTIONS = ("features_api", "predictions_api", "approvals_api", "approval_request", "notify")
 
@@ -27,7 +28,8 @@ class LocalDeployment:
     endpoint_url: str
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint_url, region_name="eu-west-1")
+        factory: Any = boto3.client  # the service name is a variable: no typed overload applies
+        return factory(service, endpoint_url=self.endpoint_url, region_name="eu-west-1")
 
 
 @pytest.fixture(scope="module")

@@ -57,6 +57,11 @@ run "expires_noncurrent_versions_and_listed_prefixes" {
   }
 
   assert {
+    condition     = one(aws_s3_bucket_lifecycle_configuration.this.rule[0].abort_incomplete_multipart_upload).days_after_initiation == 7
+    error_message = "The first rule must abort incomplete multipart uploads across the whole bucket."
+  }
+
+  assert {
     condition     = one(aws_s3_bucket_lifecycle_configuration.this.rule[1].expiration).days == 30
     error_message = "runs/ must expire after the given days."
   }

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -18,7 +19,7 @@ from local_stack.emulator.additions import (
     with_eventbridge_configuration,
 )
 
-REGION = "eu-west-1"
+REGION: Literal["eu-west-1"] = "eu-west-1"
 ROLE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": []})
 VALID_DEFINITION = json.dumps(
     {
@@ -92,7 +93,7 @@ def test_list_state_machine_versions_lists_published_versions_newest_first() -> 
 
 
 def _create_feature_group(sagemaker: object) -> str:
-    return sagemaker.create_feature_group(  # type: ignore[attr-defined,no-any-return]
+    return sagemaker.create_feature_group(  # type: ignore[attr-defined]
         FeatureGroupName="loans",
         RecordIdentifierFeatureName="id",
         EventTimeFeatureName="loan_date",
@@ -124,7 +125,7 @@ def test_feature_group_keeps_description_and_online_store() -> None:
     assert described["OnlineStoreConfig"] == {"EnableOnlineStore": True}
 
 
-def _bucket_with_policy(s3: object, name: str, statements: list[dict[str, object]]) -> None:
+def _bucket_with_policy(s3: object, name: str, statements: list[dict[str, Any]]) -> None:
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})  # type: ignore[attr-defined]
     policy = {"Version": "2012-10-17", "Statement": statements}
     s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))  # type: ignore[attr-defined]
@@ -132,14 +133,14 @@ def _bucket_with_policy(s3: object, name: str, statements: list[dict[str, object
 
 def test_bucket_logging_accepts_a_policy_with_a_tls_deny_and_a_prefix_wildcard() -> None:
     s3 = boto3.client("s3", region_name=REGION)
-    deny_http = {
+    deny_http: dict[str, Any] = {
         "Effect": "Deny",
         "Principal": "*",
         "Action": "s3:*",
         "Resource": "arn:aws:s3:::logs-bucket/*",
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
-    allow_logging = {
+    allow_logging: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"Service": "logging.s3.amazonaws.com"},
         "Action": "s3:PutObject",
@@ -161,7 +162,7 @@ def test_bucket_logging_accepts_a_policy_with_a_tls_deny_and_a_prefix_wildcard()
 
 def test_bucket_logging_still_refuses_a_destination_that_does_not_allow_it() -> None:
     s3 = boto3.client("s3", region_name=REGION)
-    other_prefix = {
+    other_prefix: dict[str, Any] = {
         "Effect": "Allow",
         "Principal": {"Service": "logging.s3.amazonaws.com"},
         "Action": "s3:PutObject",
