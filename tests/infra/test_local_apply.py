@@ -1,5 +1,9 @@
 """Apply the local root against the AWS emulator and check what it built, then plan again: the
-emulator must report back exactly what was applied (no drift), as the local stack re-applies."""
+emulator must report back exactly what was applied (no drift), as the local stack re-applies.
+
+One test (about three minutes: the provider waits out S3 lifecycle and SQS consistency checks):
+pytest-xdist would run a shared fixture once per worker, that is, apply twice.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,7 @@ import pytest
 
 from tests.fixtures.terraform import Terraform
 
-# One apply for the whole module: keep its tests on one xdist worker.
-pytestmark = [pytest.mark.terraform, pytest.mark.slow, pytest.mark.xdist_group("local_apply")]
+pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
 FUNCTIONS = ("features_api", "predictions_api", "approvals_api", "approval_request", "notify")
 
@@ -32,8 +35,7 @@ class LocalDeployment:
         return factory(service, endpoint_url=self.endpoint_url, region_name="eu-west-1")
 
 
-@pytest.fixture(scope="module")
-def local_deployment(
+def apply_local_root(
     terraform: Terraform, terraform_tree: Path, aws_emulator: str
 ) -> LocalDeployment:
     root = terraform_tree / "terraform" / "local"
@@ -50,7 +52,7 @@ def local_deployment(
     )
 
 
-def test_raw_bucket_sends_events_to_eventbridge_encrypted(
+def _check_raw_bucket_sends_events_to_eventbridge_encrypted(
     local_deployment: LocalDeployment,
 ) -> None:
     s3 = local_deployment.client("s3")
@@ -62,7 +64,7 @@ def test_raw_bucket_sends_events_to_eventbridge_encrypted(
     assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
 
 
-def test_rule_sends_raw_csv_objects_to_the_workflow(local_deployment: LocalDeployment) -> None:
+def _check_rule_sends_raw_csv_objects_to_the_workflow(local_deployment: LocalDeployment) -> None:
     events = local_deployment.client("events")
     [rule] = events.list_rules(NamePrefix="credit-risk-local-raw-object-created")["Rules"]
     pattern = json.loads(rule["EventPattern"])
@@ -74,7 +76,7 @@ def test_rule_sends_raw_csv_objects_to_the_workflow(local_deployment: LocalDeplo
     assert target["RetryPolicy"]["MaximumRetryAttempts"] == 10
 
 
-def test_state_machine_holds_the_rendered_definition(local_deployment: LocalDeployment) -> None:
+def _check_state_machine_holds_the_rendered_definition(local_deployment: LocalDeployment) -> None:
     described = local_deployment.client("stepfunctions").describe_state_machine(
         stateMachineArn=local_deployment.outputs["state_machine_arn"]
     )
@@ -92,7 +94,7 @@ def test_state_machine_holds_the_rendered_definition(local_deployment: LocalDepl
     assert described["tracingConfiguration"]["enabled"] is True
 
 
-def test_tables_have_their_keys_and_ttl(local_deployment: LocalDeployment) -> None:
+def _check_tables_have_their_keys_and_ttl(local_deployment: LocalDeployment) -> None:
     dynamodb = local_deployment.client("dynamodb")
     keys = {
         "claims": ("object_id", "ttl"),
@@ -106,7 +108,7 @@ def test_tables_have_their_keys_and_ttl(local_deployment: LocalDeployment) -> No
         assert ttl["AttributeName"] == keys[table][1]
 
 
-def test_topic_has_the_email_subscription(local_deployment: LocalDeployment) -> None:
+def _check_topic_has_the_email_subscription(local_deployment: LocalDeployment) -> None:
     sns = local_deployment.client("sns")
     topic_arn = local_deployment.outputs["topic_arn"]
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]
@@ -115,7 +117,7 @@ def test_topic_has_the_email_subscription(local_deployment: LocalDeployment) -> 
     ]
 
 
-def test_feature_group_has_online_and_offline_stores(local_deployment: LocalDeployment) -> None:
+def _check_feature_group_has_online_and_offline_stores(local_deployment: LocalDeployment) -> None:
     described = local_deployment.client("sagemaker").describe_feature_group(
         FeatureGroupName=local_deployment.outputs["feature_group_name"]
     )
@@ -127,7 +129,7 @@ def test_feature_group_has_online_and_offline_stores(local_deployment: LocalDepl
     )
 
 
-def test_functions_have_their_handlers_and_settings(local_deployment: LocalDeployment) -> None:
+def _check_functions_have_their_handlers_and_settings(local_deployment: LocalDeployment) -> None:
     lambda_client = local_deployment.client("lambda")
     for package, name in local_deployment.outputs["function_names"].items():
         configuration = lambda_client.get_function_configuration(FunctionName=name)
@@ -136,7 +138,7 @@ def test_functions_have_their_handlers_and_settings(local_deployment: LocalDeplo
     assert set(local_deployment.outputs["function_names"]) == set(FUNCTIONS)
 
 
-def test_api_routes_reach_their_functions(local_deployment: LocalDeployment) -> None:
+def _check_api_routes_reach_their_functions(local_deployment: LocalDeployment) -> None:
     api = local_deployment.client("apigatewayv2")
     api_id = local_deployment.outputs["api_id"]
     integrations = {
@@ -156,10 +158,20 @@ def test_api_routes_reach_their_functions(local_deployment: LocalDeployment) -> 
     }
 
 
-def test_second_plan_finds_no_changes(
-    terraform: Terraform, local_deployment: LocalDeployment
+def test_local_root_applies_against_the_emulator(
+    terraform: Terraform, terraform_tree: Path, aws_emulator: str
 ) -> None:
-    output = terraform.run(
-        ["plan", "-no-color", *local_deployment.variables], local_deployment.root
-    )
-    assert "No changes." in output
+    deployment = apply_local_root(terraform, terraform_tree, aws_emulator)
+    for check in (
+        _check_raw_bucket_sends_events_to_eventbridge_encrypted,
+        _check_rule_sends_raw_csv_objects_to_the_workflow,
+        _check_state_machine_holds_the_rendered_definition,
+        _check_tables_have_their_keys_and_ttl,
+        _check_topic_has_the_email_subscription,
+        _check_feature_group_has_online_and_offline_stores,
+        _check_functions_have_their_handlers_and_settings,
+        _check_api_routes_reach_their_functions,
+    ):
+        check(deployment)
+    second_plan = terraform.run(["plan", "-no-color", *deployment.variables], deployment.root)
+    assert "No changes." in second_plan
