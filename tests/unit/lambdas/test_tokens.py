@@ -51,9 +51,7 @@ def test_is_well_formed_rejects_forgeries_of_the_wrong_shape() -> None:
 
 @given(st.text(max_size=60))
 def test_is_well_formed_accepts_only_43_urlsafe_characters(text: str) -> None:
-    expected = len(text) == 43 and all(
-        c.isascii() and (c.isalnum() or c in "-_") for c in text
-    )
+    expected = len(text) == 43 and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
     assert tokens.is_well_formed(text) is expected
 
 
