@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from local_stack.api_gateway.events import (
     HttpRequest,
@@ -45,7 +45,10 @@ class GatewayApp:
         except Exception:
             log.exception("function for %s failed", route.key)
             return gateway_error(500, "Internal Server Error")
-        return read_result(result)
+        response = read_result(result)
+        # The route key, not the path: a path can carry a capability (the approval link).
+        log.info("%s -> %d", route.key, response.status)
+        return response
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         response = self.handle(_request_from(environ))
@@ -60,7 +63,7 @@ class GatewayApp:
 @contextmanager
 def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve a WSGI app in a background thread; yields its base URL, stops on exit."""
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="local-api-gateway", daemon=True)
     thread.start()
     try:
@@ -69,6 +72,13 @@ def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No access log of raw paths (werkzeug's default): GatewayApp logs route keys instead."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return
 
 
 def _request_from(environ: WSGIEnvironment) -> HttpRequest:

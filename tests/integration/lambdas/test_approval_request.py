@@ -101,7 +101,7 @@ def test_handler_fails_loudly_without_an_evaluation(aws_world: AwsWorld) -> None
     payload["evaluation_s3_uri"] = aws_world.put_training_output(
         payload["execution_name"], {"report.html": b"<html></html>"}
     )
-    with pytest.raises(ReviewArtifactsError, match="holds no evaluation.json"):
+    with pytest.raises(ReviewArtifactsError, match=r"holds no evaluation\.json"):
         invoke(payload)
     assert aws_world.emails() == []
     assert aws_world.approval_items() == []

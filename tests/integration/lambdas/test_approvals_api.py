@@ -5,6 +5,7 @@ to docs/openapi.yaml by the `api` fixture."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -92,7 +93,9 @@ def test_post_reject_fails_the_task_with_model_rejected(
         "before-parameter-build.sfn.SendTaskFailure", lambda params, **_: sent.append(params)
     )
     response = api.post(
-        f"/approvals/{token}", json={"decision": "reject", "comment": "Recall too low"}, headers=JSON
+        f"/approvals/{token}",
+        json={"decision": "reject", "comment": "Recall too low"},
+        headers=JSON,
     )
     assert response.status_code == 200
     assert response.json == {
@@ -124,14 +127,22 @@ def test_post_replayed_gets_409_and_changes_nothing(
     assert "approved" in page
 
 
-def test_expired_link_gets_410_on_get_and_post(
-    api: Api, approval_link: MakeLink, aws_world: AwsWorld, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    token, execution_arn, _ = approval_link(expires_in_seconds=60)
-    import lambdas.approvals_api.handler as approvals
+def expire(aws_world: AwsWorld) -> None:
+    """Move every approval's expiry into the past (what waiting out the link would do)."""
+    for item in aws_world.approval_items():
+        aws_world.dynamodb.update_item(
+            TableName=APPROVALS_TABLE,
+            Key={"token_hash": item["token_hash"]},
+            UpdateExpression="SET expires_at = :past",
+            ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
+        )
 
-    later = approvals.time.time() + 61
-    monkeypatch.setattr(approvals.time, "time", lambda: later)
+
+def test_expired_link_gets_410_on_get_and_post(
+    api: Api, approval_link: MakeLink, aws_world: AwsWorld
+) -> None:
+    token, execution_arn, _ = approval_link()
+    expire(aws_world)
     got = api.get(f"/approvals/{token}", headers=JSON)
     posted = api.post(f"/approvals/{token}", data={"decision": "approve"}, headers=JSON)
     assert (got.status_code, posted.status_code) == (410, 410)

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lambdas.shared import aws
+from lambdas.shared.settings import load_settings
 from tests.fixtures.lambdas import ENDPOINT, FEATURE_GROUP, Api
 from tests.unit.lambdas.test_feature_records import RECORD
 from tests.unit.lambdas.test_prediction import ANSWER
@@ -101,7 +102,9 @@ def test_get_predictions_scores_the_features(api: Api, runtimes: Runtimes) -> No
 
 
 @pytest.mark.parametrize("route", ["features", "predictions"])
-@pytest.mark.parametrize("bad_id", ["abc", "0", "-1", "1.5", "1e3", "%20", "9" * 19, "%F0%9F%92%A9"])
+@pytest.mark.parametrize(
+    "bad_id", ["abc", "0", "-1", "1.5", "1e3", "%20", "9" * 19, "%F0%9F%92%A9"]
+)
 def test_malformed_id_gets_400(api: Api, runtimes: Runtimes, route: str, bad_id: str) -> None:
     response = api.get(f"/{route}/{bad_id}")
     assert response.status_code == 400
@@ -113,7 +116,10 @@ def test_unknown_user_gets_404(api: Api, runtimes: Runtimes, route: str) -> None
     runtimes.store.add_response("get_record", {})
     response = api.get(f"/{route}/999")
     assert response.status_code == 404
-    assert response.json["error"] == {"code": "user_not_found", "message": "no features for user 999"}
+    assert response.json["error"] == {
+        "code": "user_not_found",
+        "message": "no features for user 999",
+    }
 
 
 @pytest.mark.parametrize("route", ["features", "predictions"])
@@ -127,7 +133,12 @@ def test_missing_feature_group_gets_503(api: Api, runtimes: Runtimes, route: str
 @pytest.mark.parametrize(
     ("code", "message", "status", "error"),
     [
-        ("ValidationError", f"Endpoint {ENDPOINT} of account 1 not found.", 503, "endpoint_unavailable"),
+        (
+            "ValidationError",
+            f"Endpoint {ENDPOINT} of account 1 not found.",
+            503,
+            "endpoint_unavailable",
+        ),
         ("ModelNotReadyException", "not ready", 503, "endpoint_unavailable"),
         ("ModelError", "Received server error (500) from model", 502, "model_error"),
     ],
@@ -166,8 +177,6 @@ def test_missing_configuration_gets_a_json_500_and_a_log_naming_it(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from lambdas.shared.settings import load_settings
-
     monkeypatch.delenv("ENDPOINT_NAME")
     load_settings.cache_clear()
     response = api.get("/predictions/4211")
@@ -183,7 +192,9 @@ class NoRecords:
         return {}
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw_id=st.text(min_size=1, max_size=40))
 def test_any_id_gets_400_or_404_never_500(
     api: Api, monkeypatch: pytest.MonkeyPatch, raw_id: str
