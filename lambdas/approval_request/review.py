@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
-from botocore.response import StreamingBody
 
 from lambdas.approval_request.payload import ApprovalRequest
 from lambdas.shared.approvals import Approval, put_new_approval
@@ -26,6 +25,7 @@ from lambdas.shared.tokens import approval_id, hash_token, new_link_token
 from lambdas.shared.workflow import model_label, parse_s3_uri
 
 if TYPE_CHECKING:
+    from botocore.response import StreamingBody
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sns import SNSClient
