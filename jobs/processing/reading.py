@@ -82,6 +82,8 @@ def _encoding_violation(path: Path, name: str, header: list[str], limit: int) ->
     count = 0
     columns: set[str] = set()
     with path.open("rb") as handle:
+        head = handle.read(2)
+        handle.seek(0)
         for line_number, raw in enumerate(handle, start=1):
             try:
                 raw.decode("utf-8")
@@ -89,30 +91,30 @@ def _encoding_violation(path: Path, name: str, header: list[str], limit: int) ->
             except UnicodeDecodeError as error:
                 bad = raw[error.start : error.end]
             count += 1
-            fields = next(_csv_reader([raw.decode("utf-8", "replace")]), [])
-            column = next(
-                (
-                    header[i] if i < len(header) else f"field {i + 1}"
-                    for i, value in enumerate(fields)
-                    if "\ufffd" in value
-                ),
-                None,
-            )
+            text = raw.decode("utf-8", "replace").rstrip("\r\n")
+            column = _column_of_replacement(text, header) if line_number > 1 else None
             if column:
                 columns.add(column)
             if len(examples) < limit:
                 detail = {"bytes": bad.hex(" "), "column": column}
-                text = raw.decode("utf-8", "replace").rstrip("\r\n")
-                examples.append(Example(name, text[:200], row=line_number, detail=detail))
+                examples.append(Example(name, text[:120], row=line_number, detail=detail))
     named = sorted(columns)
+    message = f"{count} line(s) contain bytes that are not UTF-8"
+    if named:
+        message += f" (columns: {', '.join(named)})"
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        message += "; the file starts with a UTF-16 byte order mark: save it as UTF-8"
     return Violation(
-        "file.not_utf8",
-        named[0] if len(named) == 1 else None,
-        count,
-        examples,
-        f"{count} line(s) contain bytes that are not UTF-8"
-        + (f" (columns: {', '.join(named)})" if named else ""),
+        "file.not_utf8", named[0] if len(named) == 1 else None, count, examples, message
     )
+
+
+def _column_of_replacement(text: str, header: list[str]) -> str | None:
+    fields = next(_csv_reader([text]), [])
+    for i, value in enumerate(fields):
+        if "\ufffd" in value:
+            return header[i] if i < len(header) else f"field {i + 1}"
+    return None
 
 
 def read_header(path: Path, name: str) -> list[str]:
@@ -132,7 +134,7 @@ def read_header(path: Path, name: str) -> list[str]:
                     column,
                     1,
                     [Example(name, ",".join(header)[:200], row=1)],
-                    f"column {column!r} is not in the header {header[:30]}{hint}",
+                    f"column {column!r} is not in the header ({len(header)} column(s)){hint}",
                 )
             )
         elif occurrences > 1:

@@ -77,19 +77,26 @@ def write_report(output_dir: Path, report: dict[str, Any]) -> Path:
 
 def failure_summary(report: dict[str, Any]) -> str:
     """One paragraph naming every broken rule, short enough for SageMaker's FailureReason."""
-    parts = []
+    by_rule: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for error in report["errors"]:
-        where = f" in {error['column']}" if error["column"] else ""
-        example = error["examples"][0] if error["examples"] else None
+        by_rule[error["rule"]].append(error)
+    parts = []
+    for rule, errors in by_rule.items():
+        columns = [e["column"] for e in errors if e["column"]]
+        where = f" in {', '.join(columns)}" if columns else ""
+        count = sum(e["count"] for e in errors)
+        example = next((e["examples"][0] for e in errors if e["examples"]), None)
         at = ""
         if example:
             row = f" row {example['row']}" if example.get("row") else ""
             at = f", e.g. {example['file']}{row}: {str(example['value'])[:40]!r}"
-        parts.append(f"{error['rule']}{where} ({error['count']}{at})")
+        parts.append(f"{rule}{where} ({count}{at})")
     text = (
-        f"Raw data rejected: {len(report['errors'])} rule violation(s) in "
-        f"{len(report['files'])} file(s): " + "; ".join(parts) + f". See {REPORT_NAME}."
+        f"Raw data rejected: {len(by_rule)} rule(s) broken in {len(report['files'])} file(s): "
+        + "; ".join(parts)
+        + f". See {REPORT_NAME}."
     )
     if len(text) > FAILURE_REASON_LIMIT:
-        text = text[: FAILURE_REASON_LIMIT - 24] + f"... (see {REPORT_NAME})"
+        tail = f"... (see {REPORT_NAME})"
+        text = text[: FAILURE_REASON_LIMIT - len(tail)] + tail
     return text
