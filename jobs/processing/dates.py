@@ -14,8 +14,6 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_PLACEHOLDER = "0001-01-01"
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 IntArray = npt.NDArray[np.int32]
@@ -50,17 +48,48 @@ def days_in_month(year: IntArray, month: IntArray) -> IntArray:
     return days + ((month == 2) & is_leap_year(year)).astype(np.int32)
 
 
+def _fixed_width_bytes(texts: pa.Array, width: int) -> tuple[npt.NDArray[np.uint8], BoolArray]:
+    """The bytes of every `width`-byte string as an (n, width) matrix, and which rows had that size.
+
+    Reads the Arrow offsets and data buffers directly: no per-string Python objects.
+    """
+    if texts.null_count:
+        texts = pc.fill_null(texts, "")
+    offset_type = np.int64 if pa.types.is_large_string(texts.type) else np.int32
+    n = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=offset_type, count=texts.offset + n + 1)
+    offsets = offsets[texts.offset :]
+    data_buffer = texts.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    sized = np.diff(offsets) == width
+    if sized.all():
+        return data[offsets[0] : offsets[-1]].reshape(n, width), sized
+    matrix = np.zeros((n, width), dtype=np.uint8)
+    starts = offsets[:-1][sized]
+    matrix[sized] = data[starts[:, None] + np.arange(width)]
+    return matrix, sized
+
+
 def parse_iso_dates(texts: pa.Array | pa.ChunkedArray) -> Dates:
     """Parse strings as `YYYY-MM-DD` without any per-row Python code."""
-    well_formed = pc.match_substring_regex(texts, ISO_DATE_PATTERN)
-    safe = pc.if_else(well_formed, texts, _PLACEHOLDER)
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    matrix, sized = _fixed_width_bytes(texts, 10)
+    digits = matrix - np.uint8(ord("0"))  # wraps around: any non-digit byte becomes > 9
+    shaped = (
+        sized
+        & (digits[:, [0, 1, 2, 3, 5, 6, 8, 9]] <= 9).all(axis=1)
+        & (matrix[:, 4] == ord("-"))
+        & (matrix[:, 7] == ord("-"))
+    )
 
-    def part(start: int, stop: int) -> IntArray:
-        sliced = pc.utf8_slice_codeunits(safe, start, stop)
-        return np.asarray(pc.cast(sliced, pa.int32()), dtype=np.int32)
+    def number(*columns: int) -> IntArray:
+        value = np.zeros(len(digits), dtype=np.int32)
+        for column in columns:
+            value = value * 10 + digits[:, column]
+        return np.where(shaped, value, 1).astype(np.int32)
 
-    year, month, day = part(0, 4), part(5, 7), part(8, 10)
-    shaped = np.asarray(well_formed, dtype=np.bool_)
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
     in_range = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
     valid = shaped & in_range & (day <= days_in_month(year, month))
     return Dates(year=year, month=month, day=day, valid=valid)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jobs import schema
 from jobs.processing.features import compute_features
 from jobs.processing.reading import RawFile, RejectedFileError, discover_csv_files, read_raw_file
 from jobs.processing.report import (
@@ -74,7 +75,10 @@ def write_features(output_dir: Path, table: pa.Table) -> Path:
     staging = output_dir / f".{FEATURES_DIR}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    pq.write_table(table, staging / FEATURES_FILE, compression="snappy")
+    # Dictionary-encode only the date (730 distinct days); ids and numbers gain nothing from it.
+    pq.write_table(
+        table, staging / FEATURES_FILE, compression="snappy", use_dictionary=[schema.EVENT_TIME]
+    )
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     return target

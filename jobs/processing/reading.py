@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -64,6 +65,9 @@ def _first_invalid_utf8(path: Path) -> int | None:
     offset = 0
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK_BYTES):
+            if not decoder.getstate()[0] and np.frombuffer(chunk, np.uint8).max() < 0x80:
+                offset += len(chunk)  # pure ASCII, no sequence pending: valid, skip decoding
+                continue
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:

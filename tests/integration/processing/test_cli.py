@@ -42,7 +42,7 @@ def test_cli_accepts_a_good_file_and_writes_contract_columns(
     done = run_cli(repo_root, "--input-dir", str(input_dir), "--output-dir", str(output_dir))
 
     assert done.returncode == 0, done.stderr
-    features = pd.read_parquet(output_dir / "features")
+    features = pd.read_parquet(output_dir / "features").sort_values("loan_id", ignore_index=True)
     assert list(features.columns) == list(schema.FEATURE_TABLE_COLUMNS)
     assert features["nb_previous_loans"].tolist() == [0, 1]
     assert features["avg_amount_loans_previous"].isna().tolist() == [True, False]

@@ -103,3 +103,13 @@ def test_completed_years_leap_day_birthday_reaches_anniversary_on_first_march(
     assert completed_years(
         parse_iso_dates(pa.array([birthday])), parse_iso_dates(pa.array([on]))
     ).tolist() == [age]
+
+
+def test_parse_iso_dates_reads_sliced_and_chunked_arrays() -> None:
+    texts = pa.array(["1999-12-31", "2020-02-29", "", "2021-02-29", "3021-09-18"])
+    sliced = parse_iso_dates(texts.slice(1, 3))
+    chunked = parse_iso_dates(pa.chunked_array([texts.slice(0, 2), texts.slice(2)]))
+    assert sliced.valid.tolist() == [True, False, False]
+    assert sliced.ordinal[0] == 20200229
+    assert chunked.valid.tolist() == [True, True, False, False, True]
+    assert chunked.ordinal[[0, 1, 4]].tolist() == [19991231, 20200229, 30210918]
