@@ -21,6 +21,8 @@ LABELS: dict[str, str] = {
     "accuracy": "Accuracy",
     "brier_score": "Brier score",
     "log_loss": "Log loss",
+    "decline_rate": "Decline rate at the threshold",
+    "mean_predicted_probability": "Mean predicted probability",
     "threshold": "Decision threshold",
 }
 SUMMARY_LABELS: dict[str, str] = {

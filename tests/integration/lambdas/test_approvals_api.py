@@ -5,20 +5,25 @@ to docs/openapi.yaml by the `api` fixture."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from lambdas.approval_request.handler import handler as approval_request
 from lambdas.shared import aws
 from lambdas.shared.approvals import Delivery, Status, from_item
 from lambdas.shared.tokens import new_link_token
+from local_stack.api_gateway import LocalContext
 from tests.fixtures.lambdas import APPROVALS_TABLE, Api, AwsWorld
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 JSON = {"Accept": "application/json"}
 MakeLink = Callable[..., tuple[str, str, str]]
+UNISSUED = "NotIssuedByTheApprovalRequestFunction-00000"  # shaped like a token, never issued
+assert len(UNISSUED) == 43
 
 
 def state(aws_world: AwsWorld, execution_arn: str) -> dict[str, Any]:
@@ -157,7 +162,7 @@ def test_expired_link_gets_410_on_get_and_post(
 @pytest.mark.parametrize(
     "forged",
     [
-        new_link_token(),  # well formed, never issued
+        UNISSUED,  # well formed, never issued
         "A" * 43,
         "short",
         "..%2F..%2Fetc%2Fpasswd",
@@ -280,3 +285,32 @@ def test_get_review_page_survives_an_unreadable_report(
     assert page.status_code == 200
     assert "the training report could not be read" in page.get_data(as_text=True)
     assert aws_world.dynamodb.scan(TableName=APPROVALS_TABLE)["Count"] == 1
+
+
+@pytest.mark.slow
+def test_review_page_shows_the_training_jobs_own_report(
+    api: Api, aws_world: AwsWorld, trained_model: Any
+) -> None:
+    """The seam with the training job: its real evaluation.json and report.html, end to end."""
+    output = trained_model.output_dir
+    files = {name: (output / name).read_bytes() for name in ("evaluation.json", "report.html")}
+    evaluation = json.loads(files["evaluation.json"])
+    execution_arn, task_token = aws_world.start_waiting_execution()
+    payload = aws_world.approval_payload(
+        task_token, execution_arn=execution_arn, execution_name=execution_arn.rsplit(":", 1)[-1]
+    )
+    payload["evaluation_s3_uri"] = aws_world.put_training_output(payload["execution_name"], files)
+    approval_request(payload, LocalContext(function_name="approval_request"))
+    token = re.search(r"/approvals/([A-Za-z0-9_-]{43})", aws_world.emails()[-1]["body"])
+    assert token
+
+    page = api.get(f"/approvals/{token.group(1)}", headers=HTML).get_data(as_text=True)
+    plots_in_report = files["report.html"].decode().count("src='data:image/png;base64,")
+    assert plots_in_report >= 2
+    assert page.count('<img src="data:image/png;base64,') == plots_in_report
+    row = re.search(r'<tr data-metric="roc_auc">(.*?)</tr>', page)
+    assert row
+    assert f"{evaluation['roc_auc']:.3f}" in row.group(1)
+    assert f"{evaluation['baseline_roc_auc']:.3f}" in row.group(1)
+    matrix = evaluation["confusion_matrix"]
+    assert f'<td class="num">{matrix["tp"]}</td>' in page
