@@ -81,12 +81,17 @@ def check_token_shape(token: str) -> None:
 def ensure_open(approval: Approval, now: float) -> None:
     """ConflictError when already decided, GoneError when the link expired; else nothing."""
     if approval.status is not Status.PENDING:
-        when = utc_time(approval.decided_at)
-        raise ConflictError(
-            f"this model was already {approval.status.value.lower()} at {when}; "
-            "a review link decides once",
-            code="already_decided",
+        message = (
+            f"this model was already {approval.status.value.lower()} at "
+            f"{utc_time(approval.decided_at)}; a review link decides once"
         )
+        if approval.delivery is Delivery.WORKFLOW_NOT_WAITING:
+            message += (
+                " (that decision arrived after the workflow stopped waiting: it changed nothing)"
+            )
+        elif approval.delivery is Delivery.PENDING:
+            message += " (the workflow has not confirmed receiving it; its execution history tells)"
+        raise ConflictError(message, code="already_decided")
     if approval.is_expired(now):
         raise GoneError(
             f"this review link expired at {utc_time(approval.expires_at)}; the workflow treats an "

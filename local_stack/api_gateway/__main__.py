@@ -34,7 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--route", action="append", type=parse_route, required=True)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # Only the gateway's own lines: the functions' Powertools loggers print their JSON already.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    gateway_log = logging.getLogger("local_stack.api_gateway")
+    gateway_log.addHandler(handler)
+    gateway_log.setLevel(logging.INFO)
     with serve(GatewayApp(args.route), args.host, args.port) as url:
         log.info("serving %s on %s", [r.key for r in args.route], url)
         try:

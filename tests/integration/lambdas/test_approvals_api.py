@@ -207,7 +207,9 @@ def test_post_after_the_wait_timed_out_says_the_decision_changed_nothing(
     assert "not deployed" in response.json["error"]["message"]
     approval = from_item(aws_world.approval_items()[0])
     assert (approval.status, approval.delivery) == (Status.APPROVED, Delivery.WORKFLOW_NOT_WAITING)
-    assert api.post(f"/approvals/{token}", data={"decision": "approve"}).status_code == 409
+    replay = api.post(f"/approvals/{token}", data={"decision": "approve"}, headers=JSON)
+    assert replay.status_code == 409
+    assert "changed nothing" in replay.json["error"]["message"]
 
 
 def test_post_when_step_functions_is_unreachable_undoes_the_decision(
