@@ -262,15 +262,18 @@ def _http(method: str, path: str) -> dict[str, Any]:
     return build_event(request, route_key=route, path_parameters={name: path.rsplit("/", 1)[1]})
 
 
-RECORD = [
-    {"FeatureName": "id", "ValueAsString": "1"},
-    {"FeatureName": "loan_id", "ValueAsString": "10"},
-    {"FeatureName": "loan_date", "ValueAsString": "2020-03-14T00:00:00Z"},
-    {"FeatureName": "nb_previous_loans", "ValueAsString": "3"},
-    {"FeatureName": "avg_amount_loans_previous", "ValueAsString": "120.5"},
-    {"FeatureName": "age", "ValueAsString": "41"},
-    {"FeatureName": "flag_own_car", "ValueAsString": "1"},
-]
+def _record() -> list[dict[str, str]]:
+    from lambdas.shared.feature_records import (  # noqa: PLC0415
+        FeatureValue,
+        UserFeatures,
+        features_to_record,
+    )
+
+    features: dict[str, FeatureValue] = {"nb_previous_loans": 3, "avg_amount_loans_previous": 120.5}
+    features |= {"age": 41, "years_on_the_job": None, "flag_own_car": 1}
+    return features_to_record(UserFeatures(1, 10, "2020-03-14T00:00:00Z", features))
+
+
 ANSWER = json.dumps(
     {
         "predictions": [{"probability_of_default": 0.03, "decision": "accept"}],
@@ -287,7 +290,7 @@ def _body(raw: bytes) -> Any:
 
 
 def _queue_features(stubbers: dict[str, Any]) -> None:
-    stubbers["sagemaker-featurestore-runtime"].add_response("get_record", {"Record": RECORD})
+    stubbers["sagemaker-featurestore-runtime"].add_response("get_record", {"Record": _record()})
 
 
 def _queue_prediction(stubbers: dict[str, Any]) -> None:

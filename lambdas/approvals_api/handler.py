@@ -9,12 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import time
-from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.approvals_api.decisions import (
     check_token_shape,
@@ -28,7 +25,12 @@ from lambdas.approvals_api.report_plots import load_plots
 from lambdas.shared import aws
 from lambdas.shared.approvals import Status
 from lambdas.shared.errors import BadRequestError
-from lambdas.shared.http import install_error_handlers, json_error, json_response
+from lambdas.shared.http import (
+    install_error_handlers,
+    json_error,
+    json_response,
+    lambda_handler,
+)
 from lambdas.shared.observability import observability
 from lambdas.shared.settings import load_settings
 
@@ -109,10 +111,4 @@ def _body_text() -> str:
         raise BadRequestError("the body is not UTF-8 text", code="invalid_decision") from None
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False
-)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+handler = lambda_handler(app, logger, tracer, metrics, capture_response=False)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.shared import aws
 from lambdas.shared.feature_store import read_latest_features, user_id_from_path
-from lambdas.shared.http import install_error_handlers, json_response
+from lambdas.shared.http import install_error_handlers, json_response, lambda_handler
 from lambdas.shared.observability import observability
 from lambdas.shared.settings import load_settings
 
@@ -32,10 +28,4 @@ def get_features(user_id: str) -> Response[str]:
     return json_response(200, features.as_json())
 
 
-@logger.inject_lambda_context(
-    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False
-)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+handler = lambda_handler(app, logger, tracer, metrics)

@@ -6,15 +6,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lambdas.shared.errors import INTERNAL_ERROR_MESSAGE, ApiError, error_body
 
 # Feature and prediction bodies are personal data: no shared cache may keep them.
 JSON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 ErrorResponder = Callable[[int, str, str], Response[str]]
+LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def json_response(status: int, body: Any) -> Response[str]:
@@ -53,3 +56,25 @@ def install_error_handlers(
         logger.exception("unhandled error")
         metrics.add_metric(name="Http5xx", unit=MetricUnit.Count, value=1)
         return respond(500, "internal_error", INTERNAL_ERROR_MESSAGE)
+
+
+def lambda_handler(
+    app: APIGatewayHttpResolver,
+    logger: Logger,
+    tracer: Tracer,
+    metrics: Metrics,
+    *,
+    capture_response: bool = True,
+) -> LambdaHandler:
+    """The function's entry point: the resolver, with correlation ids (the API Gateway request
+    id), tracing and metrics; the event is never logged."""
+
+    @logger.inject_lambda_context(
+        correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False
+    )
+    @tracer.capture_lambda_handler(capture_response=capture_response)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler
