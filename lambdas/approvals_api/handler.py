@@ -61,7 +61,7 @@ install_error_handlers(app, logger, metrics, respond=_negotiated_error)
 
 
 @app.get("/approvals/<token>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def get_review(token: str) -> Response[str]:
     settings = load_settings("approvals_table_name")
     approval = find_approval(aws.client("dynamodb"), settings.approvals_table_name, token)
@@ -73,7 +73,7 @@ def get_review(token: str) -> Response[str]:
 
 
 @app.post("/approvals/<token>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_decision(token: str) -> Response[str]:
     check_token_shape(token)
     event = app.current_event

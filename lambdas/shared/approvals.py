@@ -7,7 +7,7 @@ resume the workflow) but never returned by `repr`, logged or rendered.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -74,9 +74,12 @@ def to_item(approval: Approval) -> dict[str, Any]:
     return {k: _serializer.serialize(v) for k, v in values.items()}
 
 
+_FIELDS = frozenset(f.name for f in fields(Approval))
+
+
 def from_item(item: Mapping[str, Any]) -> Approval:
-    values = {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
-    values.pop("ttl", None)
+    """The approval an item holds; attributes this version does not know (and `ttl`) are ignored."""
+    values = {k: _plain(_deserializer.deserialize(v)) for k, v in item.items() if k in _FIELDS}
     values["status"] = Status(values["status"])
     if values.get("delivery") is not None:
         values["delivery"] = Delivery(values["delivery"])
