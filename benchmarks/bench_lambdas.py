@@ -69,10 +69,11 @@ LIBRARIES = {
 _COLD_START = """
 import json, sys, time
 sys.path.insert(0, {archive!r})
-started = time.perf_counter()
+started, started_cpu = time.perf_counter(), time.process_time()
 import lambdas.{name}.handler as module
-imported = time.perf_counter()
+imported, imported_cpu = time.perf_counter(), time.process_time()
 result = {{"import_ms": (imported - started) * 1000}}
+result["import_cpu_ms"] = (imported_cpu - started_cpu) * 1000
 if {first_request}:
     sys.path.append({repo!r})
     from benchmarks.bench_lambdas import first_request
@@ -82,6 +83,7 @@ print(json.dumps(result))
 
 
 def run() -> dict[str, Any]:
+    load_at_start = os.getloadavg()[0]
     from mlops.packaging import build_lambdas  # noqa: PLC0415 (keep `import` of this module light)
 
     functions: dict[str, Any] = {}
@@ -94,9 +96,11 @@ def run() -> dict[str, Any]:
                 for _ in range(COLD_RUNS)
             ]
             import_ms = statistics.median(c["import_ms"] for c in cold)
+            import_cpu_ms = statistics.median(c["import_cpu_ms"] for c in cold)
             functions[name] = {
                 "zip_bytes": artifact.size,
                 "cold_import_ms_median": round(import_ms, 1),
+                "cold_import_cpu_ms_median": round(import_cpu_ms, 1),
                 "cold_import_ms_with_xray_tracing_median": round(
                     statistics.median(c["import_ms"] for c in traced), 1
                 ),
@@ -105,6 +109,7 @@ def run() -> dict[str, Any]:
                 ),
                 "zip_target_met": artifact.size < ZIP_TARGET_BYTES,
                 "import_target_met": import_ms < IMPORT_TARGET_MS,
+                "import_target_met_in_cpu_time": import_cpu_ms < IMPORT_TARGET_MS,
             }
     for name, timings in request_overheads().items():
         functions[name].update(timings)
@@ -117,6 +122,10 @@ def run() -> dict[str, Any]:
         "met": {
             "zip_size": all(f["zip_target_met"] for f in functions.values()),
             "cold_import_tracing_off": all(f["import_target_met"] for f in functions.values()),
+            # CPU time: what the import costs without the other processes of a shared machine.
+            "cold_import_tracing_off_in_cpu_time": all(
+                f["import_target_met_in_cpu_time"] for f in functions.values()
+            ),
             "cold_import_with_xray_tracing": all(
                 f["cold_import_ms_with_xray_tracing_median"] < IMPORT_TARGET_MS
                 for f in functions.values()
@@ -128,7 +137,8 @@ def run() -> dict[str, Any]:
             "cold_runs_per_function": COLD_RUNS,
             "requests_per_function": REQUESTS,
             "clients": "botocore Stubber on real clients (no network)",
-            "load_average_at_end": os.getloadavg()[0],
+            "load_average_1min_at_start": load_at_start,
+            "load_average_1min_at_end": os.getloadavg()[0],
         },
     }
 
