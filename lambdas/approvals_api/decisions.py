@@ -126,6 +126,7 @@ def parse_decision(content_type: str, body: str) -> Decision:
         raise UnsupportedMediaTypeError(
             "send the decision as application/x-www-form-urlencoded (the review page's form) "
             "or application/json",
+            code="unsupported_media_type",
         )
     if verb not in _VERBS:
         raise BadRequestError("decision must be 'approve' or 'reject'", code="invalid_decision")

@@ -13,12 +13,11 @@ class ApiError(Exception):
     """An error the API answers with its own status and a stable machine-readable code."""
 
     status: ClassVar[int] = 500
-    default_code: ClassVar[str] = "internal_error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.message = message
-        self.code = code or self.default_code
+        self.code = code  # one of the codes docs/openapi.yaml lists
 
     def body(self) -> dict[str, Any]:
         return error_body(self.code, self.message)
@@ -26,41 +25,34 @@ class ApiError(Exception):
 
 class BadRequestError(ApiError):
     status = 400
-    default_code = "bad_request"
 
 
 class NotFoundError(ApiError):
     status = 404
-    default_code = "not_found"
 
 
 class ConflictError(ApiError):
     status = 409
-    default_code = "already_decided"
 
 
 class GoneError(ApiError):
     status = 410
-    default_code = "expired"
 
 
 class UnsupportedMediaTypeError(ApiError):
     status = 415
-    default_code = "unsupported_media_type"
 
 
 class BadGatewayError(ApiError):
     """A dependency answered, but with something unusable (an error from the model, a bad body)."""
 
     status = 502
-    default_code = "bad_gateway"
 
 
 class ServiceUnavailableError(ApiError):
     """A dependency is missing, not ready or unreachable; retrying later may succeed."""
 
     status = 503
-    default_code = "unavailable"
 
 
 INTERNAL_ERROR_MESSAGE = "internal error; the request id in the logs identifies it"
