@@ -19,9 +19,6 @@ class ApiError(Exception):
         self.message = message
         self.code = code  # one of the codes docs/openapi.yaml lists
 
-    def body(self) -> dict[str, Any]:
-        return error_body(self.code, self.message)
-
 
 class BadRequestError(ApiError):
     status = 400

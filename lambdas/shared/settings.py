@@ -1,6 +1,6 @@
 """The functions' configuration: one object, built once from the environment at the edge.
 
-Terraform sets these variables on each function (docs/design/interfaces.md, "Lambda environment");
+Terraform sets these variables on each function (docs/design/interfaces.md section 7);
 a function names the ones it needs with `require`, so a missing variable fails the first request
 with a message naming it instead of a `KeyError` deep in the code.
 """
