@@ -99,8 +99,13 @@ Describe = Callable[[str], Mapping[str, Any] | None]
 
 
 def _exists(sagemaker_client: Any, name: str) -> bool:
-    pages = sagemaker_client.get_paginator("list_feature_groups").paginate(NameContains=name)
-    return any(g["FeatureGroupName"] == name for p in pages for g in p["FeatureGroupSummaries"])
+    """Whether the control plane lists the group; an emulator without ListFeatureGroups says no."""
+    try:
+        pages = sagemaker_client.get_paginator("list_feature_groups").paginate(NameContains=name)
+        return any(g["FeatureGroupName"] == name for p in pages for g in p["FeatureGroupSummaries"])
+    except ClientError as error:
+        log.warning("cannot list feature groups to check %s (%s): taken as unknown", name, error)
+        return False
 
 
 def control_plane_describer(sagemaker_client: Any) -> Describe:
