@@ -36,6 +36,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--feature-group", required=True, help="feature group name or ARN")
     parser.add_argument(
+        "--api",
+        choices=("put-record", "batch-write-record"),
+        default="put-record",
+        help="PutRecord per record (default) or BatchWriteRecord, 25 records a call",
+    )
+    parser.add_argument(
         "--processes",
         type=int,
         default=os.cpu_count() or 1,
@@ -129,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     settings = WriterSettings(
         feature_group=args.feature_group,
+        api=args.api,
         processes=args.processes,
         threads=args.threads,
         max_attempts=args.max_attempts,

@@ -259,3 +259,34 @@ def test_offline_admin_route_lists_rows(
 
     assert [r["RecordIdentifierValueAsString"] for r in rows] == ["7"]
     assert rows[0]["IsDeleted"] is False
+
+
+def test_batch_write_record_writes_good_entries_and_reports_bad_ones(
+    featurestore_client: Any, featurestore_runtime: RuntimeProcess
+) -> None:
+    response = featurestore_client.batch_write_record(
+        Entries=[
+            {"FeatureGroupName": GROUP, "Record": record(1, "2020-05-01")},
+            {"FeatureGroupName": GROUP, "Record": record(2, "2020-13-01")},
+            {"FeatureGroupName": "nope", "Record": record(3, "2020-05-01")},
+            {
+                "FeatureGroupName": GROUP,
+                "Record": record(4, "2020-05-01"),
+                "TargetStores": ["OfflineStore"],
+            },
+        ]
+    )
+
+    assert [(e["Entry"]["FeatureGroupName"], e["ErrorCode"]) for e in response["Errors"]] == [
+        (GROUP, "ValidationError"),
+        ("nope", "ResourceNotFound"),
+    ]
+    assert set(read_online_records(featurestore_runtime.db_path, GROUP)) == {"1"}
+    offline = read_offline_rows(featurestore_runtime.db_path, GROUP)
+    assert [row.record_id for row in offline] == ["1", "4"]
+
+
+def test_batch_write_record_refuses_more_than_25_entries(featurestore_client: Any) -> None:
+    entries = [{"FeatureGroupName": GROUP, "Record": record(i, "2020-05-01")} for i in range(26)]
+    with pytest.raises(featurestore_client.exceptions.ValidationError, match="1 to 25"):
+        featurestore_client.batch_write_record(Entries=entries)

@@ -59,9 +59,13 @@ def online(runtime: RuntimeProcess) -> dict[str, dict[str, str]]:
 
 
 def arm_faults(
-    runtime: RuntimeProcess, count: int, status: int = 503, code: str = "ServiceUnavailable"
+    runtime: RuntimeProcess,
+    count: int,
+    status: int = 503,
+    code: str = "ServiceUnavailable",
+    operation: str = "PutRecord",
 ) -> None:
-    plan = {"Operation": "PutRecord", "Count": count, "Status": status, "Code": code}
+    plan = {"Operation": operation, "Count": count, "Status": status, "Code": code}
     request = urllib.request.Request(
         f"{runtime.endpoint_url}/_local/faults",
         data=json.dumps(plan).encode(),
@@ -70,10 +74,11 @@ def arm_faults(
     urllib.request.urlopen(request, timeout=10).close()
 
 
+@pytest.mark.parametrize("api", ["put-record", "batch-write-record"])
 def test_ingest_writes_latest_loan_online_and_every_loan_offline(
-    featurestore_env: RuntimeProcess, tmp_path: Path
+    featurestore_env: RuntimeProcess, tmp_path: Path, api: str
 ) -> None:
-    code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest")
+    code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest", "--api", api)
 
     assert code == 0
     assert report["status"] == "succeeded"
@@ -142,6 +147,38 @@ def test_ingest_retries_throttling_and_5xx(
     assert code == 0
     assert report["records_written"] == 4
     assert report["calls_retried"] >= 1
+
+
+def test_ingest_batch_write_retries_failed_entries(
+    featurestore_env: RuntimeProcess, tmp_path: Path
+) -> None:
+    arm_faults(featurestore_env, 3, 400, "ThrottlingException", "BatchWriteRecord.Entry")
+
+    code, report = ingest(
+        process(tmp_path, ROWS), tmp_path / "ingest", "--api", "batch-write-record"
+    )
+
+    assert code == 0
+    assert report["records_written"] == 4
+    assert report["calls_retried"] >= 1
+    assert len(read_offline_rows(featurestore_env.db_path, LOANS_FEATURE_GROUP)) == 4
+
+
+def test_ingest_batch_write_reports_entries_that_keep_failing(
+    featurestore_env: RuntimeProcess, tmp_path: Path
+) -> None:
+    arm_faults(featurestore_env, 1000, 400, "ThrottlingException", "BatchWriteRecord.Entry")
+
+    code, report = ingest(
+        process(tmp_path, ROWS),
+        tmp_path / "ingest",
+        *("--api", "batch-write-record", "--max-attempts", "2"),
+    )
+
+    assert code == 1
+    assert report["records_failed"] == 4
+    assert report["records_written"] == 0
+    assert {r["error_code"] for r in report["failed_records"]} == {"ThrottlingException"}
 
 
 def test_ingest_reports_every_record_that_still_fails_after_retries(
