@@ -157,7 +157,11 @@ class ShardWriter:
         retried = False
         for attempt in range(1, self.settings.max_attempts + 1):
             entries = [self.entry(i) for i in pending]
-            response = self.client.batch_write_record(Entries=entries)
+            try:
+                response = self.client.batch_write_record(Entries=entries)
+            except Exception as error:  # the whole call failed after botocore's retries
+                self.failed_call(pending, error)  # only these: earlier attempts were counted
+                return
             retried |= bool(response["ResponseMetadata"].get("RetryAttempts"))
             index = {self.key(e["Record"]): i for e, i in zip(entries, pending, strict=True)}
             errors = response.get("Errors", [])
