@@ -11,6 +11,7 @@ CPU seconds of the job (client) and of the runtime (server) show where the time 
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import psutil
 import pyarrow.parquet as pq
 
-from benchmarks.support import full_size_csv, run_child
+from benchmarks.support import full_size_csv, load_average, run_child
 from jobs import schema
 from jobs.processing.job import FEATURES_DIR
 from jobs.processing.job import run as run_processing
@@ -83,6 +84,7 @@ def ingest(work: Path, name: str, features: Path, api: str) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-ingestion-") as tmp:
         work = Path(tmp)
         csv = full_size_csv(work / "input")
@@ -102,6 +104,9 @@ def run() -> dict[str, Any]:
 
     return {
         "records": table.num_rows,
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "cpus": os.cpu_count(),
         "users": users,
         "batch_write_record_full_file": batch,
         "put_record_slice": put,

@@ -10,6 +10,7 @@ Targets (issue 2): job wall time at most 3x the floor, peak RSS under 1.5 GB.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from benchmarks.support import best_of, full_size_csv, run_child
+from benchmarks.support import best_of, full_size_csv, load_average, run_child
 from jobs import schema
 from jobs.processing.features import history_features
 from jobs.processing.job import run as run_processing
@@ -78,6 +79,7 @@ def vectorised_average(frame: pd.DataFrame) -> np.ndarray:
 
 
 def run() -> dict[str, Any]:
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="bench-processing-") as tmp:
         work = Path(tmp)
         csv = full_size_csv(work / "input")
@@ -105,6 +107,9 @@ def run() -> dict[str, Any]:
 
     ratio = round(job.wall_seconds / floor.wall_seconds, 2)
     return {
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "cpus": os.cpu_count(),
         "rows": int(table.num_rows),
         "file_mb": file_mb,
         "repeats": REPEATS,

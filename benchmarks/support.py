@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -75,3 +74,8 @@ def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> ChildRu
 def best_of(runs: Sequence[ChildRun]) -> ChildRun:
     """The fastest of repeated runs (the machine is shared, so the minimum is the least noisy)."""
     return min(runs, key=lambda run: run.wall_seconds)
+
+
+def load_average() -> list[float]:
+    """1, 5 and 15 minute load averages: how busy the shared machine was during a benchmark."""
+    return [round(value, 2) for value in os.getloadavg()]
