@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jobs.ingest.records import latest_loan_mask, read_features, record_batch
-from jobs.ingest.writer import ShardResult, WriterSettings, write_all
+from jobs.ingest.writer import API_CHOICES, API_HELP, ShardResult, WriterSettings, write_all
 
 log = logging.getLogger("jobs.ingest")
 
@@ -35,12 +35,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--input-dir", type=Path, default=DEFAULT_INPUT_DIR)
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--feature-group", required=True, help="feature group name or ARN")
-    parser.add_argument(
-        "--api",
-        choices=("put-record", "batch-write-record"),
-        default="put-record",
-        help="PutRecord per record (default) or BatchWriteRecord, 25 records a call",
-    )
+    parser.add_argument("--api", choices=API_CHOICES, default="put-record", help=API_HELP)
     parser.add_argument(
         "--processes",
         type=int,

@@ -39,6 +39,8 @@ from jobs.ingest.records import RecordBatch
 log = logging.getLogger(__name__)
 
 Api = Literal["put-record", "batch-write-record"]
+API_CHOICES: tuple[Api, ...] = ("put-record", "batch-write-record")
+API_HELP = "PutRecord per record (default) or BatchWriteRecord, 25 records a call"
 BATCH_WRITE_SIZE = 25
 RETRYABLE_ENTRY_ERRORS = frozenset(
     {"ThrottlingException", "Throttling", "ServiceUnavailable", "InternalFailure"}
@@ -159,8 +161,8 @@ class ShardWriter:
             entries = [self.entry(i) for i in pending]
             try:
                 response = self.client.batch_write_record(Entries=entries)
-            except Exception as error:  # the whole call failed after botocore's retries
-                self.failed_call(pending, error)  # only these: earlier attempts were counted
+            except Exception as call_error:  # the whole call failed after botocore's retries
+                self.failed_call(pending, call_error)  # only these: earlier ones were counted
                 return
             retried |= bool(response["ResponseMetadata"].get("RetryAttempts"))
             index = {self.key(e["Record"]): i for e, i in zip(entries, pending, strict=True)}

@@ -177,6 +177,13 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return payload
 
 
+def _bounded_list(payload: dict[str, Any], key: str, limit: int) -> list[Any]:
+    items = payload.get(key)
+    if not isinstance(items, list) or not 1 <= len(items) <= limit:
+        raise RecordValidationError(f"{key} must hold 1 to {limit} entries")
+    return items
+
+
 def _record_identifier(request: web.Request) -> str:
     value = request.query.get("RecordIdentifierValueAsString")
     if not value:
@@ -217,9 +224,7 @@ async def batch_write_record(request: web.Request) -> web.Response:
     """Up to 25 writes in one call; a bad entry is reported in `Errors`, the others are written."""
     runtime = request.app[RUNTIME]
     runtime.check_faults("BatchWriteRecord")
-    entries = (await _json_body(request)).get("Entries")
-    if not isinstance(entries, list) or not 1 <= len(entries) <= BATCH_WRITE_LIMIT:
-        raise RecordValidationError(f"Entries must hold 1 to {BATCH_WRITE_LIMIT} entries")
+    entries = _bounded_list(await _json_body(request), "Entries", BATCH_WRITE_LIMIT)
     errors: list[dict[str, Any]] = []
     for entry in entries:
         fault = runtime.faults.take("BatchWriteRecord.Entry")
@@ -293,9 +298,7 @@ async def delete_record(request: web.Request) -> web.Response:
 async def batch_get_record(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     runtime.check_faults("BatchGetRecord")
-    identifiers = (await _json_body(request)).get("Identifiers")
-    if not isinstance(identifiers, list) or not 1 <= len(identifiers) <= BATCH_GET_LIMIT:
-        raise RecordValidationError(f"Identifiers must hold 1 to {BATCH_GET_LIMIT} entries")
+    identifiers = _bounded_list(await _json_body(request), "Identifiers", BATCH_GET_LIMIT)
     records: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for identifier in identifiers:

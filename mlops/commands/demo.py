@@ -21,7 +21,7 @@ import pandas as pd
 from jobs import schema
 from jobs.ingest.job import REPORT_NAME as INGESTION_REPORT
 from jobs.ingest.job import run as run_ingestion
-from jobs.ingest.writer import WriterSettings
+from jobs.ingest.writer import API_CHOICES, API_HELP, WriterSettings
 from jobs.processing.job import DEFAULT_FAILURE_FILE, FEATURES_DIR
 from jobs.processing.job import run as run_processing
 from jobs.processing.report import REPORT_NAME as VALIDATION_REPORT
@@ -48,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--users", type=int, default=500, help="users to generate (default 500)")
     source.add_argument("--data", type=Path, help="use this raw CSV instead of generating one")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--api", choices=API_CHOICES, default="put-record", help=API_HELP)
     parser.add_argument(
         "--workdir",
         type=Path,
@@ -141,7 +142,9 @@ def run(args: argparse.Namespace) -> int:
     with start_runtime(workdir / "featurestore" / "store.db", definitions=definitions) as runtime:
         say(f"3. Feature Store runtime: {runtime.endpoint_url}, SQLite {runtime.db_path}")
         step = time.perf_counter()
-        settings = WriterSettings(feature_group=FEATURE_GROUP, endpoint_url=runtime.endpoint_url)
+        settings = WriterSettings(
+            feature_group=FEATURE_GROUP, api=args.api, endpoint_url=runtime.endpoint_url
+        )
         code = run_ingestion(processed / FEATURES_DIR, ingested, settings)
         ingestion = json.loads((ingested / INGESTION_REPORT).read_text())
         say(
