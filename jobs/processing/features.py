@@ -66,7 +66,9 @@ def history_features(
 
     sorted_amount = amount[order]
     previous_sum = np.zeros(n, dtype=np.float64)
-    rows_by_rank = np.argsort(rank, kind="stable")
+    # small ranks sort by radix in numpy's stable sort: much faster than a 64-bit merge sort
+    rank_keys = rank.astype(np.uint16) if n and rank.max() < 2**16 else rank
+    rows_by_rank = np.argsort(rank_keys, kind="stable")
     ends = np.cumsum(np.bincount(rank))
     for start, stop in itertools.pairwise(ends.tolist()):
         rows = rows_by_rank[start:stop]
