@@ -38,6 +38,7 @@ def create_group(endpoint_url: str, name: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_runtime_describes_groups_created_after_it_started(
     control_plane: str, tmp_path: Path
 ) -> None:

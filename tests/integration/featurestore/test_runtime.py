@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,11 +12,27 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from local_stack.featurestore_runtime.definitions import write_definitions_file
 from local_stack.featurestore_runtime.process import RuntimeProcess, start_runtime
 from local_stack.featurestore_runtime.store import read_offline_rows, read_online_records
-from tests.fixtures.featurestore import LOANS_FEATURE_GROUP
+from tests.fixtures.featurestore import LOANS_FEATURE_GROUP, loans_feature_group
 
 GROUP = LOANS_FEATURE_GROUP
+
+
+@pytest.fixture(scope="module")
+def shared_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One runtime for the tests that only look at answers (no stored state is asserted)."""
+    folder = tmp_path_factory.mktemp("shared-featurestore")
+    definitions = write_definitions_file(folder / "definitions.json", [loans_feature_group()])
+    with start_runtime(folder / "store.db", definitions=definitions) as runtime:
+        yield boto3.client(
+            "sagemaker-featurestore-runtime",
+            endpoint_url=runtime.endpoint_url,
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
 
 def record(user: int, day: str, age: int = 40, loan_id: int = 1) -> list[dict[str, str]]:
@@ -137,10 +154,10 @@ def test_unknown_feature_group_raises_resource_not_found(featurestore_client: An
     ],
 )
 def test_put_record_rejects_invalid_records_with_validation_error(
-    featurestore_client: Any, bad_record: list[dict[str, str]], message: str
+    shared_client: Any, bad_record: list[dict[str, str]], message: str
 ) -> None:
-    with pytest.raises(featurestore_client.exceptions.ValidationError, match=message):
-        featurestore_client.put_record(FeatureGroupName=GROUP, Record=bad_record)
+    with pytest.raises(shared_client.exceptions.ValidationError, match=message):
+        shared_client.put_record(FeatureGroupName=GROUP, Record=bad_record)
 
 
 def test_get_record_without_identifier_is_a_validation_error(

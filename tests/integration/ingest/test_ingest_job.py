@@ -225,6 +225,7 @@ def test_ingest_stops_early_and_counts_what_it_did_not_send(
     assert report["failed_records"][0]["error_code"] == "ResourceNotFound"
 
 
+@pytest.mark.slow
 def test_ingest_cli_in_two_processes(
     featurestore_runtime: RuntimeProcess, tmp_path: Path, repo_root: Path
 ) -> None:
