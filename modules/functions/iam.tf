@@ -38,106 +38,56 @@ data "aws_iam_policy_document" "common" {
   }
 }
 
-data "aws_iam_policy_document" "idempotency" {
-  statement {
+locals {
+  idempotency_statement = {
     sid       = "PowertoolsIdempotency"
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
     resources = [var.idempotency_table_arn]
   }
-}
-
-data "aws_iam_policy_document" "read_features" {
-  statement {
+  read_features_statement = {
     sid       = "ReadOnlineStore"
     actions   = ["sagemaker:GetRecord"]
     resources = [local.feature_group_arn]
   }
-}
-
-data "aws_iam_policy_document" "publish" {
-  statement {
+  publish_statement = {
     sid       = "PublishEmails"
     actions   = ["sns:Publish"]
     resources = [var.topic_arn]
+  }
+
+  # What each function does beyond logging and tracing (docs/design/interfaces.md, section 7).
+  function_statements = {
+    features_api = [local.read_features_statement]
+    predictions_api = [
+      local.read_features_statement,
+      { sid = "InvokeModelEndpoint", actions = ["sagemaker:InvokeEndpoint"], resources = [local.endpoint_arn] },
+    ]
+    approvals_api = [
+      { sid = "DecideApprovals", actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources = [var.approvals_table_arn] },
+      { sid = "ResumeWorkflow", actions = ["states:SendTaskSuccess", "states:SendTaskFailure"], resources = [local.state_machine_arn] },
+      { sid = "ReadReviewMaterial", actions = ["s3:GetObject"], resources = ["${var.artifacts_bucket_arn}/runs/*/review/*"] },
+    ]
+    approval_request = [
+      { sid = "StoreApprovals", actions = ["dynamodb:PutItem"], resources = [var.approvals_table_arn] },
+      { sid = "ReadTrainingOutput", actions = ["s3:GetObject"], resources = ["${var.artifacts_bucket_arn}/runs/*/training/*"] },
+      { sid = "WriteReviewMaterial", actions = ["s3:PutObject"], resources = ["${var.artifacts_bucket_arn}/runs/*/review/*"] },
+      local.publish_statement,
+      local.idempotency_statement,
+    ]
+    notify = [local.publish_statement, local.idempotency_statement]
   }
 }
 
 data "aws_iam_policy_document" "specific" {
   for_each = local.functions
 
-  source_policy_documents = compact([
-    contains(["features_api", "predictions_api"], each.key) ? data.aws_iam_policy_document.read_features.json : "",
-    contains(["approvals_api", "approval_request", "notify"], each.key) ? data.aws_iam_policy_document.idempotency.json : "",
-    contains(["approval_request", "notify"], each.key) ? data.aws_iam_policy_document.publish.json : "",
-  ])
-
   dynamic "statement" {
-    for_each = each.key == "predictions_api" ? [1] : []
+    for_each = local.function_statements[each.key]
 
     content {
-      sid       = "InvokeModelEndpoint"
-      actions   = ["sagemaker:InvokeEndpoint", "sagemaker:DescribeEndpoint"]
-      resources = [local.endpoint_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "approvals_api" ? [1] : []
-
-    content {
-      sid       = "DecideApprovals"
-      actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
-      resources = [var.approvals_table_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "approvals_api" ? [1] : []
-
-    content {
-      sid       = "ResumeWorkflow"
-      actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
-      resources = [local.state_machine_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "approvals_api" ? [1] : []
-
-    content {
-      sid       = "ReadReviewMaterial"
-      actions   = ["s3:GetObject"]
-      resources = ["${var.artifacts_bucket_arn}/runs/*/review/*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "approval_request" ? [1] : []
-
-    content {
-      sid       = "StoreApprovals"
-      actions   = ["dynamodb:PutItem"]
-      resources = [var.approvals_table_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "approval_request" ? [1] : []
-
-    content {
-      sid       = "ReadTrainingOutput"
-      actions   = ["s3:GetObject"]
-      resources = ["${var.artifacts_bucket_arn}/runs/*/training/*"]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = each.key == "approval_request" ? [1] : []
-
-    content {
-      sid       = "WriteReviewMaterial"
-      actions   = ["s3:PutObject"]
-      resources = ["${var.artifacts_bucket_arn}/runs/*/review/*"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
     }
   }
 }

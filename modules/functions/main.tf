@@ -12,7 +12,7 @@ locals {
   endpoint_arn      = "arn:${local.partition}:sagemaker:${local.region}:${local.account_id}:endpoint/${lower(var.endpoint_name)}"
   feature_group_arn = "arn:${local.partition}:sagemaker:${local.region}:${local.account_id}:feature-group/${lower(var.feature_group_name)}"
 
-  # Settings every handler reads through lambdas.shared (docs/design/interfaces.md, section 7).
+  # The settings lambdas.shared.settings reads (docs/design/interfaces.md, section 7).
   environment = {
     features_api = {
       FEATURE_GROUP_NAME = var.feature_group_name
@@ -22,19 +22,17 @@ locals {
       ENDPOINT_NAME      = var.endpoint_name
     }
     approvals_api = {
-      APPROVALS_TABLE_NAME   = var.approvals_table_name
-      IDEMPOTENCY_TABLE_NAME = var.idempotency_table_name
-      ARTIFACTS_BUCKET       = var.artifacts_bucket_name
+      APPROVALS_TABLE_NAME = var.approvals_table_name
     }
     approval_request = {
       APPROVALS_TABLE_NAME   = var.approvals_table_name
-      IDEMPOTENCY_TABLE_NAME = var.idempotency_table_name
       ARTIFACTS_BUCKET       = var.artifacts_bucket_name
-      TOPIC_ARN              = var.topic_arn
+      NOTIFICATION_TOPIC_ARN = var.topic_arn
+      IDEMPOTENCY_TABLE_NAME = var.idempotency_table_name
     }
     notify = {
+      NOTIFICATION_TOPIC_ARN = var.topic_arn
       IDEMPOTENCY_TABLE_NAME = var.idempotency_table_name
-      TOPIC_ARN              = var.topic_arn
     }
   }
 
@@ -43,9 +41,8 @@ locals {
       function_name = "${var.name_prefix}-${replace(name, "_", "-")}"
       filename      = "${var.package_dir}/${name}.zip"
       environment = merge(local.environment[name], {
-        POWERTOOLS_SERVICE_NAME      = name
-        POWERTOOLS_LOG_LEVEL         = var.log_level
-        POWERTOOLS_METRICS_NAMESPACE = var.metrics_namespace
+        POWERTOOLS_SERVICE_NAME = name
+        POWERTOOLS_LOG_LEVEL    = var.log_level
       })
     })
   }

@@ -52,7 +52,7 @@ variable "function_settings" {
 variable "runtime" {
   description = "Python runtime of the functions."
   type        = string
-  default     = "python3.12"
+  default     = "python3.11"
 
   validation {
     condition     = contains(["python3.11", "python3.12"], var.runtime)
@@ -79,17 +79,6 @@ variable "log_level" {
   validation {
     condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
     error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
-  }
-}
-
-variable "metrics_namespace" {
-  description = "CloudWatch namespace of the handlers' metrics (POWERTOOLS_METRICS_NAMESPACE)."
-  type        = string
-  default     = "CreditRiskMLOps"
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.metrics_namespace)) && !startswith(var.metrics_namespace, "AWS/")
-    error_message = "metrics_namespace must be 1-255 characters without spaces and must not start with AWS/."
   }
 }
 

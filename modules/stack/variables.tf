@@ -26,7 +26,7 @@ variable "code_version" {
 variable "lambda_runtime" {
   description = "Python runtime of the functions (python3.11 or python3.12)."
   type        = string
-  default     = "python3.12"
+  default     = "python3.11"
 }
 
 variable "powertools_layer_arn" {

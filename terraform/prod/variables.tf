@@ -34,7 +34,7 @@ variable "code_version" {
 variable "lambda_runtime" {
   description = "Python runtime of the functions (the Powertools layer is chosen to match)."
   type        = string
-  default     = "python3.12"
+  default     = "python3.11"
 }
 
 variable "powertools_layer_version" {

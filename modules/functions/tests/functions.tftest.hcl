@@ -5,7 +5,7 @@ mock_provider "aws" {
 variables {
   name_prefix            = "credit-risk-test"
   package_dir            = "./tests/fixtures"
-  powertools_layer_arn   = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:27"
+  powertools_layer_arn   = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python311-x86_64:27"
   kms_key_arn            = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   feature_group_name     = "credit-risk-test-loans"
   endpoint_name          = "credit-risk-test-credit-risk"
@@ -38,15 +38,15 @@ run "builds_the_five_functions_from_the_build_zips" {
   assert {
     condition = alltrue([
       for function in aws_lambda_function.this :
-      function.runtime == "python3.12" && one(function.tracing_config).mode == "Active" &&
+      function.runtime == "python3.11" && one(function.tracing_config).mode == "Active" &&
       function.layers == tolist([var.powertools_layer_arn]) && function.kms_key_arn == var.kms_key_arn &&
       one(function.logging_config).log_format == "JSON"
     ])
-    error_message = "Every function runs Python 3.12 with the Powertools layer, active tracing, JSON logs and an encrypted environment."
+    error_message = "Every function runs Python 3.11 with the Powertools layer, active tracing, JSON logs and an encrypted environment."
   }
 
   assert {
-    condition     = aws_lambda_function.this["predictions_api"].environment[0].variables.ENDPOINT_NAME == var.endpoint_name && aws_lambda_function.this["approval_request"].environment[0].variables.TOPIC_ARN == var.topic_arn
+    condition     = aws_lambda_function.this["predictions_api"].environment[0].variables.ENDPOINT_NAME == var.endpoint_name && aws_lambda_function.this["approval_request"].environment[0].variables.NOTIFICATION_TOPIC_ARN == var.topic_arn
     error_message = "Each function gets the settings of docs/design/interfaces.md section 7."
   }
 
@@ -75,16 +75,29 @@ run "grants_each_function_only_what_it_uses" {
   }
 
   assert {
-    condition = (
-      length([for s in data.aws_iam_policy_document.specific["features_api"].statement : s]) == 0 &&
-      length(data.aws_iam_policy_document.specific["features_api"].source_policy_documents) == 1
-    )
-    error_message = "The features API only reads the online store."
+    condition = jsonencode({
+      for name, document in data.aws_iam_policy_document.specific : name => sort([for s in document.statement : s.sid])
+      }) == jsonencode({
+      features_api     = ["ReadOnlineStore"]
+      predictions_api  = ["InvokeModelEndpoint", "ReadOnlineStore"]
+      approvals_api    = ["DecideApprovals", "ReadReviewMaterial", "ResumeWorkflow"]
+      approval_request = ["PowertoolsIdempotency", "PublishEmails", "ReadTrainingOutput", "StoreApprovals", "WriteReviewMaterial"]
+      notify           = ["PowertoolsIdempotency", "PublishEmails"]
+    })
+    error_message = "Each function gets exactly the permissions of docs/design/interfaces.md section 7."
   }
 
   assert {
-    condition     = !contains([for s in data.aws_iam_policy_document.specific["notify"].statement : s.sid], "ResumeWorkflow") && length(data.aws_iam_policy_document.specific["notify"].source_policy_documents) == 2
-    error_message = "notify only publishes and uses the idempotency table."
+    condition = jsonencode({
+      for name, function in aws_lambda_function.this : name => sort(keys(function.environment[0].variables))
+      }) == jsonencode({
+      features_api     = ["FEATURE_GROUP_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"]
+      predictions_api  = ["ENDPOINT_NAME", "FEATURE_GROUP_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"]
+      approvals_api    = ["APPROVALS_TABLE_NAME", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"]
+      approval_request = ["APPROVALS_TABLE_NAME", "ARTIFACTS_BUCKET", "IDEMPOTENCY_TABLE_NAME", "NOTIFICATION_TOPIC_ARN", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"]
+      notify           = ["IDEMPOTENCY_TABLE_NAME", "NOTIFICATION_TOPIC_ARN", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME"]
+    })
+    error_message = "Each function gets exactly the settings of docs/design/interfaces.md section 7."
   }
 }
 
@@ -110,7 +123,6 @@ run "rejects_invalid_inputs" {
     runtime                  = "python3.9"
     powertools_layer_arn     = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3"
     log_level                = "TRACE"
-    metrics_namespace        = "AWS/Lambda"
     log_retention_days       = 10
     kms_key_arn              = "key"
     feature_group_name       = "bad name"
@@ -127,7 +139,7 @@ run "rejects_invalid_inputs" {
   }
 
   expect_failures = [
-    var.name_prefix, var.package_dir, var.runtime, var.powertools_layer_arn, var.log_level, var.metrics_namespace,
+    var.name_prefix, var.package_dir, var.runtime, var.powertools_layer_arn, var.log_level,
     var.log_retention_days, var.kms_key_arn, var.feature_group_name, var.endpoint_name, var.state_machine_name,
     var.approvals_table_name, var.approvals_table_arn, var.idempotency_table_name, var.idempotency_table_arn,
     var.topic_arn, var.artifacts_bucket_name, var.artifacts_bucket_arn, var.permissions_boundary_arn,

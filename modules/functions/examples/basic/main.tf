@@ -8,7 +8,7 @@ module "functions" {
 
   name_prefix            = "credit-risk-example"
   package_dir            = "${path.module}/../../tests/fixtures"
-  powertools_layer_arn   = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:27"
+  powertools_layer_arn   = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python311-x86_64:27"
   kms_key_arn            = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   feature_group_name     = "credit-risk-example-loans"
   endpoint_name          = "credit-risk-example-credit-risk"

@@ -12,7 +12,7 @@ module "stack" {
   definition_template_path = "${path.module}/../../../workflow/tests/fixtures/statemachine.asl.json"
   lambda_package_dir       = "${path.module}/../../../functions/tests/fixtures"
   code_version             = "v1"
-  powertools_layer_arn     = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:27"
+  powertools_layer_arn     = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python311-x86_64:27"
   notification_emails      = ["reviewer@example.com"]
 }
 
