@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
+from local_stack.terraform_runner import local_root_variables
 from tests.fixtures.terraform import Terraform
 
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
@@ -39,11 +40,8 @@ def apply_local_root(
     terraform: Terraform, terraform_tree: Path, aws_emulator: str
 ) -> LocalDeployment:
     root = terraform_tree / "terraform" / "local"
-    variables = [
-        f"-var=endpoint_url={aws_emulator}",
-        f"-var=lambda_package_dir={terraform_tree / 'modules/functions/tests/fixtures'}",
-        f"-var=definition_template_path={terraform_tree / 'statemachine.asl.json'}",
-    ]
+    fixture_zips = terraform_tree / "modules/functions/tests/fixtures"
+    variables = local_root_variables(terraform_tree, aws_emulator, fixture_zips)
     terraform.init(root)
     terraform.run(["apply", "-auto-approve", "-no-color", *variables], root, timeout=900)
     outputs = json.loads(terraform.run(["output", "-json"], root))
