@@ -73,6 +73,7 @@ class Interpreter:
         definition: Mapping[str, Any],
         resolve_handler: ResolveHandler,
         callbacks: CallbackRegistry,
+        *,
         speedup: float = 1.0,
         jitter: Callable[[], float] = random.random,
         sleep: Callable[[threading.Event, float], bool] = threading.Event.wait,

@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from local_stack.workflow.asl.errors import UnsupportedConstructError
 
@@ -66,5 +66,5 @@ class TaskRequest:
     submitted: Callable[[Json], object]
 
 
-class TaskHandler(Protocol):
-    def __call__(self, request: TaskRequest) -> Json: ...
+# An integration: gets the rendered request, returns the task result or raises StatesError.
+TaskHandler = Callable[[TaskRequest], Json]
