@@ -3,7 +3,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from local_stack.workflow.asl.callbacks import CallbackRegistry
+from local_stack.workflow.asl.callbacks import (
+    CallbackRegistry,
+    InvalidTokenError,
+    TaskTimedOutError,
+)
 from local_stack.workflow.asl.errors import StatesError, UnsupportedConstructError
 from local_stack.workflow.asl.history import History
 from local_stack.workflow.asl.interpreter import ExecutionInfo, Interpreter, Outcome
@@ -387,8 +391,6 @@ def test_token_completed_after_timeout_is_rejected():
 
     outcome, *_ = run(definition, configure=keep)
     assert outcome.error == "States.Timeout"
-    from local_stack.workflow.asl.callbacks import InvalidTokenError, TaskTimedOutError
-
     with pytest.raises(TaskTimedOutError):
         callbacks_holder[0].succeed(tokens[0], {})
     with pytest.raises(InvalidTokenError):

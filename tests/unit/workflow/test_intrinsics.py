@@ -36,7 +36,7 @@ def test_json_to_string_is_compact():
 
 
 def test_hash_md5_of_execution_name_nested_in_format():
-    expected = "p-" + hashlib.md5(b"exec-1").hexdigest()  # noqa: S324 - the ASL function under test
+    expected = "p-" + hashlib.md5(b"exec-1").hexdigest()
     assert (
         evaluate("States.Format('p-{}', States.Hash($$.Execution.Name, 'MD5'))", {}, CONTEXT)
         == expected

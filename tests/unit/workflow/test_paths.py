@@ -86,5 +86,5 @@ def test_render_payload_resolves_paths_context_and_intrinsics_in_nested_arrays()
 
 
 def test_render_payload_missing_path_names_the_field():
-    with pytest.raises(StatesRuntimeError, match="'Name.\\$'"):
+    with pytest.raises(StatesRuntimeError, match=r"'Name\.\$'"):
         render_payload({"Name.$": "$.absent"}, {}, {}, intrinsics.evaluate)
