@@ -30,7 +30,7 @@ class EndpointServerLoader:
         try:
             response = requests.put(
                 f"{self.base_url}/_local/endpoints/{endpoint_name}",
-                json={"model_archive": str(model_archive), "environment": dict(environment)},
+                json={"model_data": str(model_archive), "environment": dict(environment)},
                 timeout=self.timeout_seconds,
             )
         except requests.RequestException as exc:
