@@ -78,10 +78,10 @@ class Hosting:
             if name in self._endpoints or self._recorded(name) is not None:
                 raise _validation_error(f'Cannot create already existing endpoint "{name}".')
             self._config(config_name)  # fails like AWS when the config does not exist
+            result = call(
+                self.clients, "sagemaker", "createEndpoint", request.parameters, sdk_style=False
+            )
             self._endpoints[name] = _Endpoint("Creating", config_name)
-        result = call(
-            self.clients, "sagemaker", "createEndpoint", request.parameters, sdk_style=False
-        )
         self._background(lambda: self._deploy(name, config_name, previous=None))
         return result
 

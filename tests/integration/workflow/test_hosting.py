@@ -167,7 +167,7 @@ def test_failed_update_rolls_back_to_previous_config_with_failure_reason(hosting
 
 
 def test_update_refused_while_creating_or_failed_and_create_refused_when_existing(hosting_env):
-    hosting, loader, deferred, config, name = hosting_env
+    hosting, _, deferred, config, name = hosting_env
     broken, good = config("broken"), config("good")
     hosting.create_endpoint(
         request("createEndpoint", {"EndpointName": name, "EndpointConfigName": broken})
