@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TRAINING_ENTRY_POINT = "train.py"
-TRAINING_ENTRY_SOURCE = '''"""Script-mode entry point (from mlops.job_bundle): python -m jobs.training."""
-
-import runpy
-
-runpy.run_module("jobs.training", run_name="__main__", alter_sys=True)
-'''
+TRAINING_ENTRY_SOURCE = (
+    '"""SageMaker script-mode entry point (built by mlops.job_bundle)."""\n'
+    "\n"
+    "import runpy\n"
+    "\n"
+    'runpy.run_module("jobs.training", run_name="__main__", alter_sys=True)\n'
+)
 REQUIREMENTS = "requirements.txt"
 
 
