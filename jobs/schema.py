@@ -62,6 +62,9 @@ FEATURES: tuple[str, ...] = (
     "flag_own_car",
 )
 
+# The features that may be null (contract 3.2): no previous loan, or no usable job start date.
+NULLABLE_FEATURES: tuple[str, ...] = ("avg_amount_loans_previous", "years_on_the_job")
+
 # Processing job output columns (contract 3.2), in order.
 FEATURE_TABLE_COLUMNS: tuple[str, ...] = (RECORD_ID, LOAN_ID, EVENT_TIME, *FEATURES, TARGET)
 

@@ -1,0 +1,5 @@
+import sys
+
+from jobs.training.cli import main
+
+sys.exit(main())

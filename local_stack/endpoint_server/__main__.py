@@ -1,0 +1,5 @@
+import sys
+
+from local_stack.endpoint_server.cli import main
+
+sys.exit(main())
