@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import requests
-
+from local_stack.endpoint_server.client import EndpointAdminError, load_endpoint
 from local_stack.workflow.integrations.hosting import ModelLoadError
 
 
@@ -20,20 +19,20 @@ class NoEndpointServer:
 
 
 class EndpointServerLoader:
-    """Asks the endpoint server's admin route to (re)load an endpoint from a model.tar.gz."""
+    """Creates or replaces the endpoint through the server's `PUT /_local/endpoints/{name}`."""
 
     def __init__(self, base_url: str, timeout_seconds: float = 120.0) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url
         self.timeout_seconds = timeout_seconds
 
     def load(self, endpoint_name: str, model_archive: Path, environment: Mapping[str, str]) -> None:
         try:
-            response = requests.put(
-                f"{self.base_url}/_local/endpoints/{endpoint_name}",
-                json={"model_data": str(model_archive), "environment": dict(environment)},
-                timeout=self.timeout_seconds,
+            load_endpoint(
+                self.base_url, endpoint_name, model_archive, environment, self.timeout_seconds
             )
-        except requests.RequestException as exc:
-            raise ModelLoadError(f"the endpoint server is unreachable: {exc}") from exc
-        if response.status_code >= 400:
-            raise ModelLoadError(f"HTTP {response.status_code}: {response.text[:500]}")
+        except EndpointAdminError as exc:
+            raise ModelLoadError(exc.message) from exc
+        except OSError as exc:  # URLError, refused connections, timeouts
+            raise ModelLoadError(
+                f"the endpoint server at {self.base_url} is unreachable: {exc}"
+            ) from exc
