@@ -43,6 +43,8 @@ Json = Any
 JOB_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 FAILURE_REASON_LIMIT = 1024
 TRAINING_HOST = "algo-1"
+# Describe*Job names its times ProcessingStartTime/ProcessingEndTime, TrainingStartTime/...
+_TIME_FIELD_PREFIX = {"ProcessingJob": "Processing", "TrainingJob": "Training"}
 
 
 @dataclass(frozen=True)
@@ -66,18 +68,8 @@ class SageMakerJobs:
 
     def processing_job_sync(self, request: TaskRequest) -> Json:
         params = request.parameters
-        name = self._claim_name(params.get("ProcessingJobName"), "ProcessingJobName")
-        arn = _job_arn(request.execution_arn, "processing-job", name)
-        request.submitted({"ProcessingJobArn": arn})
-        created = datetime.now(UTC)
-        sandbox = Sandbox(self.settings.work_dir / "sagemaker" / name)
+        sandbox, describe = self._create(request, "ProcessingJob", "processing-job")
         app = params.get("AppSpecification", {})
-        describe: dict[str, Json] = {
-            **params,
-            "ProcessingJobArn": arn,
-            "CreationTime": _millis(created),
-            "ProcessingStartTime": _millis(created),
-        }
         try:
             for job_input in params.get("ProcessingInputs", []):
                 self._download_processing_input(job_input, sandbox)
@@ -110,19 +102,10 @@ class SageMakerJobs:
 
     def training_job_sync(self, request: TaskRequest) -> Json:
         params = request.parameters
-        name = self._claim_name(params.get("TrainingJobName"), "TrainingJobName")
-        arn = _job_arn(request.execution_arn, "training-job", name)
-        request.submitted({"TrainingJobArn": arn})
-        created = datetime.now(UTC)
-        sandbox = Sandbox(self.settings.work_dir / "sagemaker" / name)
+        sandbox, describe = self._create(request, "TrainingJob", "training-job")
+        name = sandbox.root.name
         hyperparameters: dict[str, str] = dict(params.get("HyperParameters", {}))
         output_path = params["OutputDataConfig"]["S3OutputPath"].rstrip("/")
-        describe: dict[str, Json] = {
-            **params,
-            "TrainingJobArn": arn,
-            "CreationTime": _millis(created),
-            "TrainingStartTime": _millis(created),
-        }
         try:
             channels = self._prepare_training(params, hyperparameters, sandbox)
             program = hyperparameters.get("sagemaker_program")
@@ -172,6 +155,20 @@ class SageMakerJobs:
         return self._finish(describe, "TrainingJob", "Completed", None)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _create(
+        self, request: TaskRequest, kind: str, arn_kind: str
+    ) -> tuple[Sandbox, dict[str, Json]]:
+        """Create<kind>: validate and reserve the name, record TaskSubmitted, and start the
+        Describe<kind> response the task returns."""
+        params = request.parameters
+        name = self._claim_name(params.get(f"{kind}Name"), f"{kind}Name")
+        arn = _job_arn(request.execution_arn, arn_kind, name)
+        request.submitted({f"{kind}Arn": arn})
+        created = _millis(datetime.now(UTC))
+        start_field = f"{_TIME_FIELD_PREFIX[kind]}StartTime"
+        describe = {**params, f"{kind}Arn": arn, "CreationTime": created, start_field: created}
+        return Sandbox(self.settings.work_dir / "sagemaker" / name), describe
 
     def _claim_name(self, name: Json, field_name: str) -> str:
         if not isinstance(name, str) or not JOB_NAME.match(name):
@@ -268,7 +265,7 @@ class SageMakerJobs:
     def _finish(describe: dict[str, Json], kind: str, status: str, reason: str | None) -> Json:
         ended = _millis(datetime.now(UTC))
         describe[f"{kind}Status"] = status
-        describe[f"{kind}EndTime" if kind == "ProcessingJob" else "TrainingEndTime"] = ended
+        describe[f"{_TIME_FIELD_PREFIX[kind]}EndTime"] = ended
         describe["LastModifiedTime"] = ended
         if kind == "TrainingJob":
             describe["SecondaryStatus"] = status

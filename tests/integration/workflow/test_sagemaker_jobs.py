@@ -119,6 +119,7 @@ def test_processing_job_runs_in_container_layout_and_uploads_outputs(
     assert execution.status == "SUCCEEDED", execution.cause
     assert execution.output["ProcessingJobStatus"] == "Completed"
     assert execution.output["ProcessingJobArn"].endswith(":processing-job/proc-1")
+    assert execution.output["ProcessingStartTime"] <= execution.output["ProcessingEndTime"]
     body = (
         emulator("s3")
         .get_object(Bucket=processing_inputs, Key="runs/r1/processing/nested/report.json")["Body"]
