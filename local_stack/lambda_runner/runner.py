@@ -102,8 +102,11 @@ class _Worker:
             "function_arn": self.config.arn,
         }
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except OSError:  # the worker is gone (it exited between two invocations)
+            return False, _exit_error(request_id, self.process.wait())
         while True:
             remaining = deadline - time.time()
             if remaining <= 0:
@@ -113,9 +116,7 @@ class _Worker:
             if ready:
                 line = self.responses.readline()
                 if not line:  # the worker died (os._exit, a crash)
-                    code = self.process.wait()
-                    message = f"RequestId: {request_id} Error: Runtime exited with status {code}"
-                    return False, {"errorType": "Runtime.ExitError", "errorMessage": message}
+                    return False, _exit_error(request_id, self.process.wait())
                 response = json.loads(line)
                 return bool(response["ok"]), response["payload"]
 
@@ -124,6 +125,11 @@ class _Worker:
             self.process.kill()
         self.process.wait()
         self.responses.close()
+
+
+def _exit_error(request_id: str, code: int) -> dict[str, str]:
+    message = f"RequestId: {request_id} Error: Runtime exited with status {code}"
+    return {"errorType": "Runtime.ExitError", "errorMessage": message}
 
 
 def _forward_log(stream: IO[str] | None, logger: logging.Logger) -> None:

@@ -17,7 +17,13 @@ from local_stack.workflow.asl import intrinsics
 from local_stack.workflow.asl.callbacks import CallbackRegistry, ExecutionStoppedError
 from local_stack.workflow.asl.choice import evaluate_rule
 from local_stack.workflow.asl.definition import check_definition
-from local_stack.workflow.asl.errors import TIMEOUT, StatesError, StatesRuntimeError, error_matches
+from local_stack.workflow.asl.errors import (
+    TASK_FAILED,
+    TIMEOUT,
+    StatesError,
+    StatesRuntimeError,
+    error_matches,
+)
 from local_stack.workflow.asl.history import History, iso_timestamp, to_json_text
 from local_stack.workflow.asl.paths import (
     apply_input_path,
@@ -103,6 +109,21 @@ def _output(state: State, value: Json) -> Json:
 
 def _positive_int(value: Json) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _call_integration(handler: TaskHandler, request: TaskRequest) -> Json:
+    """An integration that breaks (a local bug, a malformed request it did not expect) fails its
+    task like a service error would, so the workflow's Catch and failure email still run."""
+    try:
+        return handler(request)
+    except (StatesError, ExecutionStoppedError):
+        raise
+    except Exception as exc:
+        log.exception("integration %s failed", request.resource.arn)
+        raise StatesError(
+            TASK_FAILED,
+            f"Local integration {request.resource.arn} failed: {type(exc).__name__}: {exc}",
+        ) from exc
 
 
 class _Run:
@@ -331,7 +352,7 @@ class _Run:
         )
         try:
             # For `.waitForTaskToken` the registry hands out the plain request-response call.
-            result = self.machine.resolve_handler(resource)(request)
+            result = _call_integration(self.machine.resolve_handler(resource), request)
             if token is not None:
                 result = self.machine.callbacks.wait(token, deadline, self.stop)
             elif deadline is not None and time.monotonic() > deadline:

@@ -132,9 +132,9 @@ class Hosting:
         try:
             archive, environment = self._fetch_model(name, config_name)
             self.loader.load(name, archive, environment)
-        except (ModelLoadError, StatesError, OSError, ValueError) as exc:
+        except Exception as exc:  # a background worker: any failure must end as Failed, not hang
             reason = f"The model for endpoint {name} failed to load: {exc}"
-            log.warning(reason)
+            log.warning(reason, exc_info=not isinstance(exc, (ModelLoadError, StatesError)))
             with self._lock:
                 if previous is None:
                     self._endpoints[name] = _Endpoint("Failed", config_name, reason)

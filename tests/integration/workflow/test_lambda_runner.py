@@ -66,3 +66,12 @@ def test_invoke_restarts_worker_when_configuration_changes(emulator, lambda_runn
         FunctionName=arn, Environment={"Variables": {"CONFIGURED": "v2"}}
     )
     assert lambda_runner.invoke(arn, {}).json()["env"]["CONFIGURED"] == "v2"
+
+
+def test_invoke_worker_crash_is_exit_error_and_next_invoke_starts_fresh(emulator, lambda_runner):
+    arn = create_function(emulator, f"{HANDLERS}.exit_now")
+    result = lambda_runner.invoke(arn, {})
+    assert result.json()["errorType"] == "Runtime.ExitError"
+    assert "status 3" in result.json()["errorMessage"]
+    assert arn not in lambda_runner._workers
+    assert lambda_runner.invoke(arn, {}).json()["errorType"] == "Runtime.ExitError"

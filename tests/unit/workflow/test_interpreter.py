@@ -42,6 +42,9 @@ class Handlers:
             raise StatesError(self.failures.pop(0), "flaky failure")
         return {"ok": True}
 
+    def broken(self, request: TaskRequest):
+        return request.parameters["missing"]
+
     def callback(self, request: TaskRequest):
         self.requests.append(request)
         self.on_callback(request.parameters["token"])
@@ -280,6 +283,29 @@ def test_retry_count_in_context_object():
     )
     _, _, handlers, _ = run(definition, failures=["Svc.Throttled"])
     assert [r.parameters["retry"] for r in handlers.requests] == [0, 1]
+
+
+def test_broken_integration_fails_its_task_catchably():
+    definition = machine(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::test:broken",
+                "Catch": [
+                    {
+                        "ErrorEquals": ["States.TaskFailed"],
+                        "ResultPath": "$.error",
+                        "Next": "Handled",
+                    }
+                ],
+                "End": True,
+            },
+            "Handled": {"Type": "Succeed"},
+        }
+    )
+    outcome, *_ = run(definition)
+    assert outcome.output["error"]["Error"] == "States.TaskFailed"
+    assert "KeyError: 'missing'" in outcome.output["error"]["Cause"]
 
 
 def test_catch_all_does_not_catch_runtime_errors():
