@@ -43,6 +43,16 @@ Json = Any
 _EXECUTION_NAME = re.compile(r"^[^\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]{1,80}$")
 
 
+def _definition(machine: Json) -> Json:
+    try:
+        definition = json.loads(machine["definition"])
+    except (KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise UnsupportedConstructError(f"the definition is not JSON: {exc}") from exc
+    if not isinstance(definition, dict):
+        raise UnsupportedConstructError("the definition is not a JSON object")
+    return definition
+
+
 def _execution_arn(state_machine_arn: str, name: str) -> str:
     prefix, _, machine_name = state_machine_arn.rpartition(":stateMachine:")
     return f"{prefix}:execution:{machine_name}:{name}"
@@ -172,7 +182,7 @@ class WorkflowExecutor:
                 raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
             try:
                 interpreter = Interpreter(
-                    json.loads(machine["definition"]),
+                    _definition(machine),
                     self.registry.resolve,
                     self.callbacks,
                     speedup=self.settings.speedup,

@@ -76,6 +76,8 @@ def _check_state(
         raise UnsupportedConstructError(
             f"{where}: field(s) {sorted(unknown)} not supported by the local executor"
         )
+    if kind in ("Pass", "Task", "Wait") and ("Next" in state) == bool(state.get("End")):
+        raise UnsupportedConstructError(f"{where}: needs exactly one of Next and End: true")
     targets = [state.get("Next"), state.get("Default")]
     targets += [rule.get("Next") for rule in state.get("Choices", [])]
     targets += [catcher.get("Next") for catcher in state.get("Catch", [])]

@@ -96,6 +96,10 @@ def test_unsupported_definition_is_refused_naming_the_construct(start_executor, 
         sfn.start_execution(stateMachineArn=machine)
     assert refused.value.response["Error"]["Code"] == "InvalidDefinition"
     assert "Parallel" in refused.value.response["Error"]["Message"]
+    broken = create_state_machine(emulator, "{not json")
+    with pytest.raises(ClientError) as not_json:
+        sfn.start_execution(stateMachineArn=broken)
+    assert not_json.value.response["Error"]["Code"] == "InvalidDefinition"
 
 
 def test_approval_function_completes_task_through_the_api(start_executor, emulator, tmp_path):

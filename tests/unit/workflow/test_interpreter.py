@@ -452,6 +452,7 @@ def test_token_completed_after_timeout_is_rejected():
             "States.UUID",
         ),
         (machine({"P": {"Type": "Pass", "Next": "Nowhere"}}), "Nowhere"),
+        (machine({"P": {"Type": "Pass"}}), "exactly one of Next and End"),
     ],
 )
 def test_unsupported_construct_is_named_before_running(definition, named):
