@@ -10,9 +10,11 @@
                                      `--name value` hyperparameters), jobs/ and requirements.txt,
                                      which the container's toolkit pip-installs before training
 
-Terraform uploads the directory to `code/<version>/` in the artifacts bucket; `version` is a
-digest of the content, so a change in the job code gives a new prefix and the same code the same
-one. Both outputs are byte-for-byte reproducible.
+    build/jobs/VERSION               a digest of the content: Terraform uploads the directory to
+                                     `code/<version>/` in the artifacts bucket, so changed job code
+                                     gets a new prefix and the same code the same one
+
+All of it is byte-for-byte reproducible, and files whose bytes did not change are not rewritten.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import shutil
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from mlops.packaging import Artifact, write_if_changed
 
 TRAINING_ENTRY_POINT = "train.py"
 TRAINING_ENTRY_SOURCE = (
@@ -41,6 +44,7 @@ class JobBundle:
     processing_dir: Path  # contains jobs/
     sourcedir: Path  # sourcedir.tar.gz
     version: str  # digest of both, for code/<version>/
+    artifacts: tuple[Artifact, ...]  # sourcedir.tar.gz and VERSION, for `mlops build`
 
 
 def _package_files(package_dir: Path) -> list[Path]:
@@ -86,22 +90,28 @@ def build_job_bundle(repo_root: Path, out_dir: Path) -> JobBundle:
     ]
 
     processing_dir = out_dir / "processing"
-    if processing_dir.exists():
-        shutil.rmtree(processing_dir)  # no stale modules from an earlier build
     for name, data in files:
-        target = processing_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_if_changed(processing_dir / name, data)
+    wanted = {processing_dir / name for name, _ in files}
+    for stale in [p for p in processing_dir.rglob("*") if p.is_file() and p not in wanted]:
+        stale.unlink()  # a module deleted from jobs/ must not linger in the bundle
 
     sourcedir_members = [
         *files,
         (TRAINING_ENTRY_POINT, TRAINING_ENTRY_SOURCE.encode()),
         (REQUIREMENTS, requirements.read_bytes()),
     ]
-    sourcedir = out_dir / "sourcedir.tar.gz"
-    sourcedir.write_bytes(_reproducible_targz(sourcedir_members))
-
+    sourcedir = write_if_changed(
+        out_dir / "sourcedir.tar.gz", _reproducible_targz(sourcedir_members)
+    )
     digest = hashlib.sha256()
     for name, data in sorted(sourcedir_members):
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-    return JobBundle(processing_dir, sourcedir, digest.hexdigest()[:16])
+    version = digest.hexdigest()[:16]
+    version_file = write_if_changed(out_dir / "VERSION", f"{version}\n".encode())
+    return JobBundle(processing_dir, sourcedir.path, version, (sourcedir, version_file))
+
+
+def build_jobs(repo_root: Path, out_dir: Path) -> list[Artifact]:
+    """The `mlops build` builder: the bundle under `<out_dir>/jobs/`."""
+    return list(build_job_bundle(repo_root, out_dir / "jobs").artifacts)

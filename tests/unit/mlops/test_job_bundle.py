@@ -4,6 +4,7 @@ import tarfile
 
 import pytest
 
+from mlops.cli import main
 from mlops.job_bundle import TRAINING_ENTRY_POINT, build_job_bundle
 
 
@@ -83,3 +84,22 @@ def test_training_entry_point_passes_hyperparameters_to_jobs_training(project, t
         check=True,
     )
     assert result_file.read_text() == "--n-estimators 300"
+
+
+def test_build_job_bundle_leaves_unchanged_files_alone(project, tmp_path):
+    out = tmp_path / "build"
+    first = build_job_bundle(project, out)
+    module = first.processing_dir / "jobs" / "processing" / "__main__.py"
+    stamps = (module.stat().st_mtime_ns, first.sourcedir.stat().st_mtime_ns)
+    second = build_job_bundle(project, out)
+    assert (module.stat().st_mtime_ns, second.sourcedir.stat().st_mtime_ns) == stamps
+    assert (out / "VERSION").read_text() == f"{second.version}\n"
+
+
+def test_mlops_build_writes_the_job_bundle_of_this_repository(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path), "--only", "jobs"]) == 0
+    assert (tmp_path / "jobs" / "processing" / "jobs" / "processing" / "__main__.py").is_file()
+    assert "jobs/requirements.txt" in members(tmp_path / "jobs" / "sourcedir.tar.gz")
+    printed = capsys.readouterr().out
+    assert "sourcedir.tar.gz" in printed
+    assert "VERSION" in printed
