@@ -24,10 +24,10 @@ def wait_done(sfn, arn, executor):
     return sfn.describe_execution(executionArn=arn)
 
 
-def test_start_describe_list_history_through_boto3(start_executor, emulator):
+def test_start_describe_list_history_through_boto3(start_executor, workflow_clients):
     executor = start_executor()
     sfn = executor.sfn()
-    machine = create_state_machine(emulator, PASS_ONLY)
+    machine = create_state_machine(workflow_clients, PASS_ONLY)
     started = sfn.start_execution(stateMachineArn=machine, name="run-1", input='{"a": 1}')
     described = wait_done(sfn, started["executionArn"], executor)
     assert described["status"] == "SUCCEEDED"
@@ -46,10 +46,10 @@ def test_start_describe_list_history_through_boto3(start_executor, emulator):
     assert events[0]["timestamp"] <= events[-1]["timestamp"]
 
 
-def test_history_pages_with_next_token(start_executor, emulator):
+def test_history_pages_with_next_token(start_executor, workflow_clients):
     executor = start_executor()
     sfn = executor.sfn()
-    machine = create_state_machine(emulator, PASS_ONLY)
+    machine = create_state_machine(workflow_clients, PASS_ONLY)
     arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
     wait_done(sfn, arn, executor)
     pages = sfn.get_paginator("get_execution_history").paginate(
@@ -69,9 +69,9 @@ def test_other_actions_are_forwarded_to_the_emulator(start_executor):
     assert described["definition"] == PASS_ONLY
 
 
-def test_start_execution_errors(start_executor, emulator):
+def test_start_execution_errors(start_executor, workflow_clients):
     sfn = start_executor().sfn()
-    machine = create_state_machine(emulator, PASS_ONLY)
+    machine = create_state_machine(workflow_clients, PASS_ONLY)
     with pytest.raises(ClientError) as bad_input:
         sfn.start_execution(stateMachineArn=machine, input="{not json")
     assert bad_input.value.response["Error"]["Code"] == "InvalidExecutionInput"
@@ -87,29 +87,31 @@ def test_start_execution_errors(start_executor, emulator):
     assert twice.value.response["Error"]["Code"] == "ExecutionAlreadyExists"
 
 
-def test_unsupported_definition_is_refused_naming_the_construct(start_executor, emulator):
+def test_unsupported_definition_is_refused_naming_the_construct(start_executor, workflow_clients):
     sfn = start_executor().sfn()
     machine = create_state_machine(
-        emulator, definition({"M": {"Type": "Parallel", "Branches": [], "End": True}})
+        workflow_clients, definition({"M": {"Type": "Parallel", "Branches": [], "End": True}})
     )
     with pytest.raises(ClientError) as refused:
         sfn.start_execution(stateMachineArn=machine)
     assert refused.value.response["Error"]["Code"] == "InvalidDefinition"
     assert "Parallel" in refused.value.response["Error"]["Message"]
-    broken = create_state_machine(emulator, "{not json")
+    broken = create_state_machine(workflow_clients, "{not json")
     with pytest.raises(ClientError) as not_json:
         sfn.start_execution(stateMachineArn=broken)
     assert not_json.value.response["Error"]["Code"] == "InvalidDefinition"
 
 
-def test_approval_function_completes_task_through_the_api(start_executor, emulator, tmp_path):
+def test_approval_function_completes_task_through_the_api(
+    start_executor, workflow_clients, tmp_path
+):
     executor = start_executor()
     outbox = tmp_path / "outbox.jsonl"
     function = create_function(
-        emulator, f"{HANDLERS}.decide", {"RECORD_FILE": str(outbox), "DECISION": "approve"}
+        workflow_clients, f"{HANDLERS}.decide", {"RECORD_FILE": str(outbox), "DECISION": "approve"}
     )
     machine = create_state_machine(
-        emulator,
+        workflow_clients,
         definition(
             {
                 "Ask": {
@@ -137,11 +139,11 @@ def test_approval_function_completes_task_through_the_api(start_executor, emulat
     assert unknown.value.response["Error"]["Code"] == "InvalidToken"
 
 
-def test_stop_execution_aborts_a_waiting_run(start_executor, emulator):
+def test_stop_execution_aborts_a_waiting_run(start_executor, workflow_clients):
     executor = start_executor(speedup=1.0)
     sfn = executor.sfn()
     machine = create_state_machine(
-        emulator, definition({"W": {"Type": "Wait", "Seconds": 600, "End": True}})
+        workflow_clients, definition({"W": {"Type": "Wait", "Seconds": 600, "End": True}})
     )
     arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
     sfn.stop_execution(executionArn=arn, error="Operator", cause="changed my mind")
@@ -152,10 +154,12 @@ def test_stop_execution_aborts_a_waiting_run(start_executor, emulator):
     assert events[0]["type"] == "ExecutionAborted"
 
 
-def test_dynamodb_conditional_put_fails_with_step_functions_error_name(start_executor, emulator):
+def test_dynamodb_conditional_put_fails_with_step_functions_error_name(
+    start_executor, workflow_clients
+):
     executor = start_executor()
     table = f"claims-{uuid.uuid4().hex[:8]}"
-    emulator("dynamodb").create_table(
+    workflow_clients("dynamodb").create_table(
         TableName=table,
         KeySchema=[{"AttributeName": "object_id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "object_id", "AttributeType": "S"}],
@@ -172,14 +176,14 @@ def test_dynamodb_conditional_put_fails_with_step_functions_error_name(start_exe
         "ResultPath": None,
         "End": True,
     }
-    machine = create_state_machine(emulator, definition({"Claim": claim}))
+    machine = create_state_machine(workflow_clients, definition({"Claim": claim}))
     assert executor.run(machine, {}).status == "SUCCEEDED"
     second = executor.run(machine, {})
     assert second.status == "FAILED"
     assert second.error == "DynamoDB.ConditionalCheckFailedException"
 
 
-def test_aws_sdk_error_without_model_is_generic_service_exception(start_executor, emulator):
+def test_aws_sdk_error_without_model_is_generic_service_exception(start_executor, workflow_clients):
     executor = start_executor()
     describe = {
         "Type": "Task",
@@ -187,14 +191,16 @@ def test_aws_sdk_error_without_model_is_generic_service_exception(start_executor
         "Parameters": {"EndpointConfigName": "absent"},
         "End": True,
     }
-    execution = executor.run(create_state_machine(emulator, definition({"D": describe})), {})
+    execution = executor.run(
+        create_state_machine(workflow_clients, definition({"D": describe})), {}
+    )
     assert execution.error == "SageMaker.SageMakerException"
     assert "Error Code: ValidationException" in execution.cause
 
 
-def test_lambda_function_error_fails_task_with_error_type(start_executor, emulator):
+def test_lambda_function_error_fails_task_with_error_type(start_executor, workflow_clients):
     executor = start_executor()
-    function = create_function(emulator, f"{HANDLERS}.fail")
+    function = create_function(workflow_clients, f"{HANDLERS}.fail")
     invoke = {
         "Type": "Task",
         "Resource": "arn:aws:states:::lambda:invoke",
@@ -203,7 +209,7 @@ def test_lambda_function_error_fails_task_with_error_type(start_executor, emulat
         "End": True,
     }
     machine = create_state_machine(
-        emulator, definition({"Invoke": invoke, "Caught": {"Type": "Succeed"}})
+        workflow_clients, definition({"Invoke": invoke, "Caught": {"Type": "Succeed"}})
     )
     execution = executor.run(machine, {})
     assert execution.status == "SUCCEEDED"

@@ -10,7 +10,7 @@ from tests.fixtures.workflow import create_state_machine
 
 
 def test_process_serves_the_api_and_stops_on_sigterm(
-    workflow_emulator_url, emulator, tmp_path, repo_root
+    workflow_emulator_url, workflow_clients, tmp_path, repo_root
 ):
     process = subprocess.Popen(
         [
@@ -34,7 +34,8 @@ def test_process_serves_the_api_and_stops_on_sigterm(
         assert ready["service"] == "workflow"
         assert requests.get(ready["url"] + "/_local/health", timeout=5).json()["status"] == "ok"
         machine = create_state_machine(
-            emulator, json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+            workflow_clients,
+            json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
         )
         body = {"stateMachineArn": machine, "input": "{}"}
         headers = {

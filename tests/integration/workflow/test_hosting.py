@@ -49,15 +49,15 @@ def request(action, parameters, service="sagemaker"):
 
 
 @pytest.fixture
-def hosting_env(emulator, tmp_path):
+def hosting_env(workflow_clients, tmp_path):
     bucket = f"models-{uuid.uuid4().hex[:8]}"
-    s3 = emulator("s3")
+    s3 = workflow_clients("s3")
     s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     s3.put_object(Bucket=bucket, Key="good/model.tar.gz", Body=b"good")
     s3.put_object(Bucket=bucket, Key="good2/model.tar.gz", Body=b"good2")
     s3.put_object(Bucket=bucket, Key="broken/model.tar.gz", Body=b"broken")
     loader, deferred = FakeLoader(), Deferred()
-    hosting = Hosting(emulator, loader, tmp_path, background=deferred)
+    hosting = Hosting(workflow_clients, loader, tmp_path, background=deferred)
     suffix = uuid.uuid4().hex[:8]
 
     def config(kind):
@@ -103,7 +103,9 @@ def describe(hosting, name):
     )
 
 
-def test_create_endpoint_goes_creating_then_in_service_with_model_loaded(hosting_env, emulator):
+def test_create_endpoint_goes_creating_then_in_service_with_model_loaded(
+    hosting_env, workflow_clients
+):
     hosting, loader, deferred, config, name = hosting_env
     good = config("good")
     hosting.create_endpoint(
@@ -115,7 +117,10 @@ def test_create_endpoint_goes_creating_then_in_service_with_model_loaded(hosting
     assert described["EndpointStatus"] == "InService"
     assert described["EndpointConfigName"] == good
     assert loader.loaded[name] == (b"good", {"MODEL_VERSION": "good"})
-    assert emulator("sagemaker").describe_endpoint(EndpointName=name)["EndpointConfigName"] == good
+    assert (
+        workflow_clients("sagemaker").describe_endpoint(EndpointName=name)["EndpointConfigName"]
+        == good
+    )
 
 
 def test_create_endpoint_with_model_that_fails_to_load_is_failed_with_reason(hosting_env):
@@ -130,7 +135,7 @@ def test_create_endpoint_with_model_that_fails_to_load_is_failed_with_reason(hos
     assert name not in loader.loaded
 
 
-def test_update_endpoint_replaces_model_and_records_new_config(hosting_env, emulator):
+def test_update_endpoint_replaces_model_and_records_new_config(hosting_env, workflow_clients):
     hosting, loader, deferred, config, name = hosting_env
     hosting.create_endpoint(
         request("createEndpoint", {"EndpointName": name, "EndpointConfigName": config("good")})
@@ -145,10 +150,15 @@ def test_update_endpoint_replaces_model_and_records_new_config(hosting_env, emul
     described = describe(hosting, name)
     assert (described["EndpointStatus"], described["EndpointConfigName"]) == ("InService", newer)
     assert loader.loaded[name][0] == b"good2"
-    assert emulator("sagemaker").describe_endpoint(EndpointName=name)["EndpointConfigName"] == newer
+    assert (
+        workflow_clients("sagemaker").describe_endpoint(EndpointName=name)["EndpointConfigName"]
+        == newer
+    )
 
 
-def test_failed_update_rolls_back_to_previous_config_with_failure_reason(hosting_env, emulator):
+def test_failed_update_rolls_back_to_previous_config_with_failure_reason(
+    hosting_env, workflow_clients
+):
     hosting, loader, deferred, config, name = hosting_env
     good = config("good")
     hosting.create_endpoint(
@@ -163,7 +173,10 @@ def test_failed_update_rolls_back_to_previous_config_with_failure_reason(hosting
     assert (described["EndpointStatus"], described["EndpointConfigName"]) == ("InService", good)
     assert "failed to load" in described["FailureReason"]
     assert loader.loaded[name][0] == b"good"
-    assert emulator("sagemaker").describe_endpoint(EndpointName=name)["EndpointConfigName"] == good
+    assert (
+        workflow_clients("sagemaker").describe_endpoint(EndpointName=name)["EndpointConfigName"]
+        == good
+    )
 
 
 def test_update_refused_while_creating_or_failed_and_create_refused_when_existing(hosting_env):

@@ -15,9 +15,9 @@ DATA = Path(__file__).parents[2] / "data" / "workflow"
 
 
 @pytest.fixture
-def bucket(emulator):
+def bucket(workflow_clients):
     name = f"artifacts-{uuid.uuid4().hex[:8]}"
-    emulator("s3").create_bucket(
+    workflow_clients("s3").create_bucket(
         Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
     )
     return name
@@ -98,8 +98,8 @@ def processing_parameters(bucket, job_name, arguments, entrypoint=("python3", "-
 
 
 @pytest.fixture
-def processing_inputs(emulator, bucket):
-    s3 = emulator("s3")
+def processing_inputs(workflow_clients, bucket):
+    s3 = workflow_clients("s3")
     upload_tree(s3, bucket, DATA / "fake_job", "code/v1/processing")
     s3.put_object(Bucket=bucket, Key="incoming/a.csv", Body=b"loan_id\n1\n")
     s3.put_object(Bucket=bucket, Key="incoming/b.csv", Body=b"not mine\n")
@@ -107,13 +107,14 @@ def processing_inputs(emulator, bucket):
 
 
 def test_processing_job_runs_in_container_layout_and_uploads_outputs(
-    start_executor, emulator, processing_inputs, monkeypatch
+    start_executor, workflow_clients, processing_inputs, monkeypatch
 ):
     monkeypatch.setenv("HOST_ONLY_MARKER", "leaked")
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     machine = create_state_machine(
-        emulator, single_task(resource, processing_parameters(processing_inputs, "proc-1", []))
+        workflow_clients,
+        single_task(resource, processing_parameters(processing_inputs, "proc-1", [])),
     )
     execution = executor.run(machine, {})
     assert execution.status == "SUCCEEDED", execution.cause
@@ -121,7 +122,7 @@ def test_processing_job_runs_in_container_layout_and_uploads_outputs(
     assert execution.output["ProcessingJobArn"].endswith(":processing-job/proc-1")
     assert execution.output["ProcessingStartTime"] <= execution.output["ProcessingEndTime"]
     body = (
-        emulator("s3")
+        workflow_clients("s3")
         .get_object(Bucket=processing_inputs, Key="runs/r1/processing/nested/report.json")["Body"]
         .read()
     )
@@ -138,14 +139,16 @@ def test_processing_job_runs_in_container_layout_and_uploads_outputs(
 
 
 def test_processing_job_failure_fails_task_with_failure_reason_and_uploads_nothing(
-    start_executor, emulator, processing_inputs
+    start_executor, workflow_clients, processing_inputs
 ):
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     parameters = processing_parameters(
         processing_inputs, "proc-2", ["--fail", "rule loan_amount > 0 broken in 3 rows"]
     )
-    execution = executor.run(create_state_machine(emulator, single_task(resource, parameters)), {})
+    execution = executor.run(
+        create_state_machine(workflow_clients, single_task(resource, parameters)), {}
+    )
     assert execution.status == "FAILED"
     assert execution.error == "States.TaskFailed"
     describe = json.loads(execution.cause)
@@ -154,15 +157,16 @@ def test_processing_job_failure_fails_task_with_failure_reason_and_uploads_nothi
         describe["FailureReason"]
         == "AlgorithmError: rule loan_amount > 0 broken in 3 rows, exit code: 1"
     )
-    listed = emulator("s3").list_objects_v2(Bucket=processing_inputs, Prefix="runs/")
+    listed = workflow_clients("s3").list_objects_v2(Bucket=processing_inputs, Prefix="runs/")
     assert listed["KeyCount"] == 0
 
 
-def test_processing_job_name_cannot_be_reused(start_executor, emulator, processing_inputs):
+def test_processing_job_name_cannot_be_reused(start_executor, workflow_clients, processing_inputs):
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     machine = create_state_machine(
-        emulator, single_task(resource, processing_parameters(processing_inputs, "proc-3", []))
+        workflow_clients,
+        single_task(resource, processing_parameters(processing_inputs, "proc-3", [])),
     )
     assert executor.run(machine, {}).status == "SUCCEEDED"
     again = executor.run(machine, {})
@@ -170,24 +174,28 @@ def test_processing_job_name_cannot_be_reused(start_executor, emulator, processi
 
 
 def test_processing_job_with_non_python_entrypoint_fails_naming_it(
-    start_executor, emulator, processing_inputs
+    start_executor, workflow_clients, processing_inputs
 ):
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     parameters = processing_parameters(
         processing_inputs, "proc-4", [], entrypoint=("/bin/sh", "-c", "true")
     )
-    execution = executor.run(create_state_machine(emulator, single_task(resource, parameters)), {})
+    execution = executor.run(
+        create_state_machine(workflow_clients, single_task(resource, parameters)), {}
+    )
     assert execution.error == "States.TaskFailed"
     assert "'/bin/sh'" in json.loads(execution.cause)["FailureReason"]
 
 
-def test_processing_job_with_missing_input_fails_as_client_error(start_executor, emulator, bucket):
+def test_processing_job_with_missing_input_fails_as_client_error(
+    start_executor, workflow_clients, bucket
+):
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     execution = executor.run(
         create_state_machine(
-            emulator, single_task(resource, processing_parameters(bucket, "proc-5", []))
+            workflow_clients, single_task(resource, processing_parameters(bucket, "proc-5", []))
         ),
         {},
     )
@@ -236,8 +244,8 @@ def training_parameters(bucket, job_name, fail=""):
 
 
 @pytest.fixture
-def training_inputs(emulator, bucket, tmp_path):
-    s3 = emulator("s3")
+def training_inputs(workflow_clients, bucket, tmp_path):
+    s3 = workflow_clients("s3")
     tar_directory(DATA / "fake_sourcedir", tmp_path / "sourcedir.tar.gz")
     s3.upload_file(str(tmp_path / "sourcedir.tar.gz"), bucket, "code/v1/sourcedir.tar.gz")
     s3.put_object(Bucket=bucket, Key="runs/r1/processing/features/part-0.parquet", Body=b"PAR1")
@@ -250,12 +258,14 @@ def read_tar(s3, bucket, key):
         return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
 
 
-def test_training_job_script_mode_metrics_and_artifacts(start_executor, emulator, training_inputs):
+def test_training_job_script_mode_metrics_and_artifacts(
+    start_executor, workflow_clients, training_inputs
+):
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createTrainingJob.sync"
     execution = executor.run(
         create_state_machine(
-            emulator, single_task(resource, training_parameters(training_inputs, "train-1"))
+            workflow_clients, single_task(resource, training_parameters(training_inputs, "train-1"))
         ),
         {},
     )
@@ -265,7 +275,7 @@ def test_training_job_script_mode_metrics_and_artifacts(start_executor, emulator
     assert result["ModelArtifacts"]["S3ModelArtifacts"] == f"{prefix}/model.tar.gz"
     metrics = {m["MetricName"]: m["Value"] for m in result["FinalMetricDataList"]}
     assert metrics == {"roc_auc": pytest.approx(0.73), "pr_auc": 0.1}
-    s3 = emulator("s3")
+    s3 = workflow_clients("s3")
     model = read_tar(s3, training_inputs, "runs/r1/training/train-1/output/model.tar.gz")
     assert model == {"model.txt": b"300", "code/inference.py": b"# serving code\n"}
     evaluation = json.loads(
@@ -280,13 +290,17 @@ def test_training_job_script_mode_metrics_and_artifacts(start_executor, emulator
     assert evaluation["cwd"].endswith("train-1/opt/ml/code")
 
 
-def test_training_job_failure_reason_from_failure_file(start_executor, emulator, training_inputs):
+def test_training_job_failure_reason_from_failure_file(
+    start_executor, workflow_clients, training_inputs
+):
     executor = start_executor()
     resource = "arn:aws:states:::sagemaker:createTrainingJob.sync"
     parameters = training_parameters(
         training_inputs, "train-2", fail="only one class in the training rows"
     )
-    execution = executor.run(create_state_machine(emulator, single_task(resource, parameters)), {})
+    execution = executor.run(
+        create_state_machine(workflow_clients, single_task(resource, parameters)), {}
+    )
     assert execution.error == "States.TaskFailed"
     describe = json.loads(execution.cause)
     assert describe["TrainingJobStatus"] == "Failed"
