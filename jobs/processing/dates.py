@@ -45,7 +45,9 @@ def is_leap_year(year: IntArray) -> BoolArray:
 
 def days_in_month(year: IntArray, month: IntArray) -> IntArray:
     days = _DAYS_IN_MONTH[np.clip(month, 0, 12)]
-    return days + ((month == 2) & is_leap_year(year)).astype(np.int32)
+    february = np.flatnonzero(month == 2)  # the leap-year test only where it matters
+    days[february] += is_leap_year(year[february]).astype(np.int32)
+    return days
 
 
 def _fixed_width_bytes(texts: pa.Array, width: int) -> tuple[npt.NDArray[np.uint8], BoolArray]:

@@ -8,11 +8,13 @@ arithmetic. Rows come out in input order (files in name order, then file order).
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -21,6 +23,7 @@ from jobs.processing.dates import Dates, completed_years
 from jobs.processing.validation import ParsedLoans
 
 SENTINEL_ORDINAL = int(schema.JOB_START_SENTINEL.replace("-", ""))
+NULLABLE_COLUMNS = frozenset({"avg_amount_loans_previous", "years_on_the_job"})
 
 
 def _concat_dates(parts: Sequence[Dates]) -> Dates:
@@ -47,33 +50,71 @@ def history_features(
     loan_id: npt.NDArray[np.int64],
     amount: npt.NDArray[np.float64],
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-    """nb_previous_loans and the sum of previous amounts, per row, in input order."""
+    """nb_previous_loans and the sum of previous amounts, per row, in input order.
+
+    The sums are built rank by rank (every user's 2nd loan at once, then every 3rd, ...): the loop
+    runs once per loan rank (at most the largest number of loans of one user), never per user, and
+    adds amounts in loan order exactly as a plain per-user loop would, so results are bit-identical.
+    """
     order = loan_order(user_id, loan_date, loan_id)
     users = user_id[order]
     n = len(order)
     position = np.arange(n)
     first_of_user = np.ones(n, dtype=np.bool_)
     first_of_user[1:] = users[1:] != users[:-1]
-    user_start = np.maximum.accumulate(np.where(first_of_user, position, 0))
+    rank = position - np.maximum.accumulate(np.where(first_of_user, position, 0))
 
-    previous_amount = np.empty(n, dtype=np.float64)
-    previous_amount[0] = 0.0
-    previous_amount[1:] = amount[order][:-1]
-    previous_amount[first_of_user] = 0.0
-    user_number = np.cumsum(first_of_user)
-    previous_sum = pd.Series(previous_amount).groupby(user_number, sort=False).cumsum()
+    sorted_amount = amount[order]
+    previous_sum = np.zeros(n, dtype=np.float64)
+    # small ranks sort by radix in numpy's stable sort: much faster than a 64-bit merge sort
+    rank_keys = rank.astype(np.uint16) if n and rank.max() < 2**16 else rank
+    rows_by_rank = np.argsort(rank_keys, kind="stable")
+    ends = np.cumsum(np.bincount(rank))
+    for start, stop in itertools.pairwise(ends.tolist()):
+        rows = rows_by_rank[start:stop]
+        previous_sum[rows] = previous_sum[rows - 1] + sorted_amount[rows - 1]
 
     nb_previous = np.empty(n, dtype=np.int32)
-    nb_previous[order] = position - user_start
+    nb_previous[order] = rank
     total = np.empty(n, dtype=np.float64)
-    total[order] = previous_sum.to_numpy()
+    total[order] = previous_sum
     return nb_previous, total
 
 
-def compute_features(parts: Sequence[ParsedLoans]) -> pd.DataFrame:
+def pandas_metadata(schema: pa.Schema, nullable: frozenset[str]) -> bytes:
+    """The `pandas` schema metadata that makes `pd.read_parquet` restore nullable dtypes
+    (Int32, Float64) instead of turning integer columns with nulls into floats."""
+
+    def column(field: pa.Field) -> dict[str, Any]:
+        if pa.types.is_string(field.type):
+            pandas_type, numpy_type = "object", "str"
+        else:
+            pandas_type = numpy_type = str(field.type.to_pandas_dtype().__name__)
+            if field.name in nullable:
+                numpy_type = numpy_type.capitalize()
+        return {
+            "name": field.name,
+            "field_name": field.name,
+            "pandas_type": pandas_type,
+            "numpy_type": numpy_type,
+            "metadata": None,
+        }
+
+    document = {
+        "index_columns": [],
+        "column_indexes": [],
+        "columns": [column(field) for field in schema],
+        "attributes": {},
+        "creator": {"library": "pyarrow", "version": pa.__version__},
+        "pandas_version": None,
+    }
+    return json.dumps(document).encode()
+
+
+def compute_features(parts: Sequence[ParsedLoans]) -> pa.Table:
     """One row per loan with the contract columns (`jobs.schema.FEATURE_TABLE_COLUMNS`).
 
-    Expects validated input (every value valid).
+    Expects validated input (every value valid). Nullable columns are real nulls, never NaN.
     """
     user_id = np.concatenate([p.user_id for p in parts])
     loan_id = np.concatenate([p.loan_id for p in parts])
@@ -91,21 +132,19 @@ def compute_features(parts: Sequence[ParsedLoans]) -> pd.DataFrame:
         & (job_start.ordinal != SENTINEL_ORDINAL)
         & (job_start.ordinal <= loan_date.ordinal)
     )
-    loan_date_text = pa.chunked_array([p.loan_date_text for p in parts], type=pa.string())
-
-    frame = pd.DataFrame(
-        {
-            schema.RECORD_ID: user_id,
-            schema.LOAN_ID: loan_id,
-            schema.EVENT_TIME: loan_date_text.to_pandas(),
-            "nb_previous_loans": nb_previous,
-            "avg_amount_loans_previous": pd.arrays.FloatingArray(average, ~has_previous),
-            "age": completed_years(birthday, loan_date),
-            "years_on_the_job": pd.arrays.IntegerArray(
-                completed_years(job_start, loan_date), ~employed
-            ),
-            "flag_own_car": np.concatenate([p.owns_car for p in parts]),
-            schema.TARGET: np.concatenate([p.status for p in parts]),
-        }
-    )
-    return frame[list(schema.FEATURE_TABLE_COLUMNS)]
+    columns = {
+        schema.RECORD_ID: pa.array(user_id, pa.int64()),
+        schema.LOAN_ID: pa.array(loan_id, pa.int64()),
+        schema.EVENT_TIME: pa.chunked_array([p.loan_date_text for p in parts], type=pa.string()),
+        "nb_previous_loans": pa.array(nb_previous, pa.int32()),
+        "avg_amount_loans_previous": pa.array(average, pa.float64(), mask=~has_previous),
+        "age": pa.array(completed_years(birthday, loan_date), pa.int32()),
+        "years_on_the_job": pa.array(
+            completed_years(job_start, loan_date), pa.int32(), mask=~employed
+        ),
+        "flag_own_car": pa.array(np.concatenate([p.owns_car for p in parts]), pa.int8()),
+        schema.TARGET: pa.array(np.concatenate([p.status for p in parts]), pa.int8()),
+    }
+    table = pa.table({name: columns[name] for name in schema.FEATURE_TABLE_COLUMNS})
+    metadata = pandas_metadata(table.schema, NULLABLE_COLUMNS)
+    return table.replace_schema_metadata({b"pandas": metadata})

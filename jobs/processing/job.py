@@ -140,8 +140,7 @@ def run(input_dir: Path, output_dir: Path, failure_file: Path, example_limit: in
         write_failure_file(failure_file, summary)
         log.error("%s", summary)
         return EXIT_REJECTED
-    features = compute_features(parsed)
-    table = pa.Table.from_pandas(features, preserve_index=False)
+    table = compute_features(parsed)
     target = write_features(output_dir, table)
     report["features"] = {"path": f"{FEATURES_DIR}/{FEATURES_FILE}", "rows": table.num_rows}
     write_report(output_dir, report)

@@ -27,7 +27,7 @@ OPTIONAL_COLUMNS = frozenset({"job_start_date"})
 
 @dataclass(frozen=True)
 class ParsedLoans:
-    """The required columns of one file, parsed; only meaningful where `valid` is True."""
+    """The required columns of one file, parsed; a value is meaningful only where its rules pass."""
 
     loan_id: npt.NDArray[np.int64]
     user_id: npt.NDArray[np.int64]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 log = logging.getLogger(__name__)
 
 FEATURE_TYPES = frozenset({"Integral", "Fractional", "String"})
@@ -63,6 +65,28 @@ class FeatureGroup:
         return group
 
 
+def describe_feature_group(
+    name: str, record_identifier: str, event_time: str, feature_types: Mapping[str, str]
+) -> dict[str, Any]:
+    """A DescribeFeatureGroup-shaped definition with both stores, e.g. for a definitions file."""
+    return {
+        "FeatureGroupName": name,
+        "RecordIdentifierFeatureName": record_identifier,
+        "EventTimeFeatureName": event_time,
+        "FeatureDefinitions": [
+            {"FeatureName": feature, "FeatureType": kind} for feature, kind in feature_types.items()
+        ],
+        "OnlineStoreConfig": {"EnableOnlineStore": True},
+        "OfflineStoreConfig": {"DisableGlueTableCreation": True},
+    }
+
+
+def write_definitions_file(path: Path, descriptions: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"FeatureGroups": descriptions}, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 def load_definitions_file(path: Path) -> dict[str, FeatureGroup]:
     """`{"FeatureGroups": [<DescribeFeatureGroup response>, ...]}` or a bare list of them."""
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -74,19 +98,33 @@ def load_definitions_file(path: Path) -> dict[str, FeatureGroup]:
 Describe = Callable[[str], Mapping[str, Any] | None]
 
 
+def _exists(sagemaker_client: Any, name: str) -> bool:
+    """Whether the control plane lists the group; an emulator without ListFeatureGroups says no."""
+    try:
+        pages = sagemaker_client.get_paginator("list_feature_groups").paginate(NameContains=name)
+        return any(g["FeatureGroupName"] == name for p in pages for g in p["FeatureGroupSummaries"])
+    except ClientError as error:
+        log.warning("cannot list feature groups to check %s (%s): taken as unknown", name, error)
+        return False
+
+
 def control_plane_describer(sagemaker_client: Any) -> Describe:
-    """A lookup through SageMaker's DescribeFeatureGroup; None when the group does not exist."""
+    """A lookup through SageMaker's DescribeFeatureGroup; None when the group does not exist.
+
+    Some emulators answer an unknown name with a 500 instead of ResourceNotFound; a listing then
+    tells a missing group from a failing control plane.
+    """
 
     def describe(name: str) -> Mapping[str, Any] | None:
         try:
             response: Mapping[str, Any] = sagemaker_client.describe_feature_group(
                 FeatureGroupName=name
             )
-        except sagemaker_client.exceptions.ResourceNotFound:
-            return None
-        except Exception as error:  # the emulator may answer unknown names with another error
-            code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
             if code in {"ResourceNotFound", "ValidationException", "ValidationError"}:
+                return None
+            if not _exists(sagemaker_client, name):
                 return None
             raise
         return response

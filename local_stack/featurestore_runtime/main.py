@@ -71,9 +71,13 @@ def build_catalogue(args: argparse.Namespace) -> Catalogue:
     describe = None
     if args.describe_from_sagemaker:
         import boto3  # noqa: PLC0415  (only the control-plane mode needs it)
+        from botocore.config import Config  # noqa: PLC0415
 
         client = boto3.client(
-            "sagemaker", endpoint_url=args.sagemaker_endpoint_url, region_name=args.region
+            "sagemaker",
+            endpoint_url=args.sagemaker_endpoint_url,
+            region_name=args.region,
+            config=Config(retries={"mode": "standard", "total_max_attempts": 2}),
         )
         describe = control_plane_describer(client)
     return Catalogue(groups, describe)

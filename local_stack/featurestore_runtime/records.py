@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ class RecordValidationError(ValueError):
     """The request is invalid; becomes an AWS `ValidationError` (HTTP 400)."""
 
 
+@functools.lru_cache(maxsize=4096)  # a file has few distinct event times (730 days)
 def parse_event_time(text: str, feature_type: str) -> float:
     """Seconds since the epoch for an event-time value; raises RecordValidationError."""
     if feature_type == "Fractional":

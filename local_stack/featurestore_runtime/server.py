@@ -2,7 +2,8 @@
 
 Routes and shapes follow botocore's service model (2020-07-01):
 PutRecord `PUT /FeatureGroup/{name}`, GetRecord `GET /FeatureGroup/{name}`,
-DeleteRecord `DELETE /FeatureGroup/{name}`, BatchGetRecord `POST /BatchGetRecord`.
+DeleteRecord `DELETE /FeatureGroup/{name}`, BatchGetRecord `POST /BatchGetRecord`,
+BatchWriteRecord `POST /BatchWriteRecord`.
 Errors carry `x-amzn-ErrorType` and `{"message"}` as AWS sends them, so botocore raises the
 modelled exceptions. Admin routes for tests and the local stack live under `/_local/`.
 Writes are committed in groups: a write is acknowledged only after its group commit.
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 BATCH_GET_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
 
 
 class AwsError(Exception):
@@ -175,6 +177,13 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return payload
 
 
+def _bounded_list(payload: dict[str, Any], key: str, limit: int) -> list[Any]:
+    items = payload.get(key)
+    if not isinstance(items, list) or not 1 <= len(items) <= limit:
+        raise RecordValidationError(f"{key} must hold 1 to {limit} entries")
+    return items
+
+
 def _record_identifier(request: web.Request) -> str:
     value = request.query.get("RecordIdentifierValueAsString")
     if not value:
@@ -182,25 +191,66 @@ def _record_identifier(request: web.Request) -> str:
     return value
 
 
+async def _write(runtime: Runtime, name: str, record: Any, stores: Any) -> None:
+    """Validate one PutRecord-shaped write and stage it in the open transaction."""
+    group = await runtime.group(name)
+    valid = validate_record(group, record)
+    event_time = parse_event_time(valid.event_time, group.feature_types[group.event_time])
+    online, offline = target_stores(group, stores)
+    runtime.store.put(
+        group.name,
+        valid.record_id,
+        event_time=event_time,
+        record=valid.features,
+        online=online,
+        offline=offline,
+    )
+
+
 @aws_operation
 async def put_record(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     runtime.check_faults("PutRecord")
-    group = await runtime.group(request.match_info["name"])
     payload = await _json_body(request)
-    record = validate_record(group, payload.get("Record"))
-    event_time = parse_event_time(record.event_time, group.feature_types[group.event_time])
-    online, offline = target_stores(group, payload.get("TargetStores"))
-    runtime.store.put(
-        group.name,
-        record.record_id,
-        event_time=event_time,
-        record=record.features,
-        online=online,
-        offline=offline,
+    await _write(
+        runtime, request.match_info["name"], payload.get("Record"), payload.get("TargetStores")
     )
     await runtime.committer.committed()
     return web.Response(status=200, body=b"{}", content_type="application/json")
+
+
+@aws_operation
+async def batch_write_record(request: web.Request) -> web.Response:
+    """Up to 25 writes in one call; a bad entry is reported in `Errors`, the others are written."""
+    runtime = request.app[RUNTIME]
+    runtime.check_faults("BatchWriteRecord")
+    entries = _bounded_list(await _json_body(request), "Entries", BATCH_WRITE_LIMIT)
+    errors: list[dict[str, Any]] = []
+    for entry in entries:
+        fault = runtime.faults.take("BatchWriteRecord.Entry")
+        try:
+            if fault is not None:
+                raise fault
+            await _write(
+                runtime,
+                entry.get("FeatureGroupName", ""),
+                entry.get("Record"),
+                entry.get("TargetStores"),
+            )
+        except AwsError as error:
+            errors.append({"Entry": entry, "ErrorCode": error.code, "ErrorMessage": error.message})
+        except RecordValidationError as error:
+            errors.append(
+                {"Entry": entry, "ErrorCode": "ValidationError", "ErrorMessage": str(error)}
+            )
+        except UnknownFeatureGroupError as error:
+            message = f"feature group {error} not found"
+            errors.append(
+                {"Entry": entry, "ErrorCode": "ResourceNotFound", "ErrorMessage": message}
+            )
+    if len(errors) < len(entries):
+        await runtime.committer.committed()
+    return web.json_response({"Errors": errors, "UnprocessedEntries": []})
 
 
 @aws_operation
@@ -248,9 +298,7 @@ async def delete_record(request: web.Request) -> web.Response:
 async def batch_get_record(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     runtime.check_faults("BatchGetRecord")
-    identifiers = (await _json_body(request)).get("Identifiers")
-    if not isinstance(identifiers, list) or not 1 <= len(identifiers) <= BATCH_GET_LIMIT:
-        raise RecordValidationError(f"Identifiers must hold 1 to {BATCH_GET_LIMIT} entries")
+    identifiers = _bounded_list(await _json_body(request), "Identifiers", BATCH_GET_LIMIT)
     records: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for identifier in identifiers:
@@ -313,6 +361,7 @@ def build_app(runtime: Runtime) -> web.Application:
     app.router.add_route("GET", "/FeatureGroup/{name}", get_record)
     app.router.add_route("DELETE", "/FeatureGroup/{name}", delete_record)
     app.router.add_route("POST", "/BatchGetRecord", batch_get_record)
+    app.router.add_route("POST", "/BatchWriteRecord", batch_write_record)
     app.router.add_route("GET", "/_local/health", health)
     app.router.add_route("GET", "/_local/offline/{name}", offline_rows)
     app.router.add_route("POST", "/_local/faults", inject_faults)

@@ -155,6 +155,18 @@ def read_online_records(db_path: Path, feature_group: str) -> dict[str, Record]:
         return {record_id: json.loads(record) for record_id, record in cursor}
 
 
+def count_records(db_path: Path, feature_group: str) -> tuple[int, int]:
+    """(online records, offline rows) of a group, counted in the database file."""
+    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as connection:
+        online = connection.execute(
+            "SELECT COUNT(*) FROM online WHERE feature_group = ?", (feature_group,)
+        ).fetchone()[0]
+        offline = connection.execute(
+            "SELECT COUNT(*) FROM offline WHERE feature_group = ?", (feature_group,)
+        ).fetchone()[0]
+    return int(online), int(offline)
+
+
 def offline_rows_json(store: Store, feature_group: str) -> Sequence[dict[str, Any]]:
     return [
         {

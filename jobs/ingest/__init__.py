@@ -1,0 +1,1 @@
+"""Ingestion job: processing features -> SageMaker Feature Store (boto3 PutRecord)."""
