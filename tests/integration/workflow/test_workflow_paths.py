@@ -1,8 +1,9 @@
 """Every path through the real statemachine.asl.json, run by the executor against local services:
-the real processing and training jobs (through the job bundle), the real approval_request, notify
-and approvals_api functions, and the local endpoint server. Job code not on main yet is filled in
-by stand-ins (BundleForTests.stand_ins)."""
+the real processing, ingestion and training jobs (through the job bundle), the local Feature Store
+runtime, the real approval_request, notify and approvals_api functions, and the local endpoint
+server."""
 
+import csv
 import json
 import time
 
@@ -60,6 +61,10 @@ def test_happy_path_deploys_the_approved_model_and_emails_live(pipeline, workflo
     assert package_status(p, outcome["model_package_arn"]) == "Approved"
     assert model_version(p) == outcome["model_package_arn"]
     assert subjects(p) == ["Review needed", "Live"]
+
+    with workflow_raw_files.good.open() as raw:
+        users = {row["id"] for row in csv.DictReader(raw)}
+    assert set(p.online_records()) == users  # every user's latest loan is in the online store
 
     s3 = p.emulator("s3")
     features = s3.list_objects_v2(Bucket=p.artifacts_bucket, Prefix="runs/happy-run/processing/")
@@ -160,6 +165,7 @@ def test_malformed_csv_fails_at_validation_naming_the_rule_and_nothing_downstrea
     assert "Training" not in entered
     listed = p.emulator("s3").list_objects_v2(Bucket=p.artifacts_bucket, Prefix="runs/")
     assert listed["KeyCount"] == 0
+    assert p.online_records() == {}
     assert not claim_exists(p, event)  # released: the fixed file can be dropped again
 
 
