@@ -93,9 +93,8 @@ def warm_lambda_invoke_latency() -> dict[str, Any]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    wsgi = server._server  # moto exposes no getter for the bound port
-    assert wsgi is not None
-    clients = EmulatorClients(f"http://127.0.0.1:{wsgi.server_port}", "eu-west-1")
+    host, port = server.get_host_and_port()
+    clients = EmulatorClients(f"http://{host}:{port}", "eu-west-1")
     try:
         role = clients("iam").create_role(RoleName="bench", AssumeRolePolicyDocument="{}")
         code = io.BytesIO()
