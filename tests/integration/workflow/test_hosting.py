@@ -97,6 +97,16 @@ def hosting_env(workflow_clients, tmp_path):
     return hosting, loader, deferred, config, f"endpoint-{suffix}"
 
 
+def create(hosting, name, config_name):
+    params = {"EndpointName": name, "EndpointConfigName": config_name}
+    return hosting.create_endpoint(request("createEndpoint", params))
+
+
+def update(hosting, name, config_name):
+    params = {"EndpointName": name, "EndpointConfigName": config_name}
+    return hosting.update_endpoint(request("updateEndpoint", params))
+
+
 def describe(hosting, name):
     return hosting.describe_endpoint(
         request("describeEndpoint", {"EndpointName": name}, "aws-sdk:sagemaker")
@@ -108,9 +118,7 @@ def test_create_endpoint_goes_creating_then_in_service_with_model_loaded(
 ):
     hosting, loader, deferred, config, name = hosting_env
     good = config("good")
-    hosting.create_endpoint(
-        request("createEndpoint", {"EndpointName": name, "EndpointConfigName": good})
-    )
+    create(hosting, name, good)
     assert describe(hosting, name)["EndpointStatus"] == "Creating"
     deferred.run()
     described = describe(hosting, name)
@@ -125,9 +133,7 @@ def test_create_endpoint_goes_creating_then_in_service_with_model_loaded(
 
 def test_create_endpoint_with_model_that_fails_to_load_is_failed_with_reason(hosting_env):
     hosting, loader, deferred, config, name = hosting_env
-    hosting.create_endpoint(
-        request("createEndpoint", {"EndpointName": name, "EndpointConfigName": config("broken")})
-    )
+    create(hosting, name, config("broken"))
     deferred.run()
     described = describe(hosting, name)
     assert described["EndpointStatus"] == "Failed"
@@ -137,14 +143,10 @@ def test_create_endpoint_with_model_that_fails_to_load_is_failed_with_reason(hos
 
 def test_update_endpoint_replaces_model_and_records_new_config(hosting_env, workflow_clients):
     hosting, loader, deferred, config, name = hosting_env
-    hosting.create_endpoint(
-        request("createEndpoint", {"EndpointName": name, "EndpointConfigName": config("good")})
-    )
+    create(hosting, name, config("good"))
     deferred.run()
     newer = config("good2")
-    hosting.update_endpoint(
-        request("updateEndpoint", {"EndpointName": name, "EndpointConfigName": newer})
-    )
+    update(hosting, name, newer)
     assert describe(hosting, name)["EndpointStatus"] == "Updating"
     deferred.run()
     described = describe(hosting, name)
@@ -161,13 +163,9 @@ def test_failed_update_rolls_back_to_previous_config_with_failure_reason(
 ):
     hosting, loader, deferred, config, name = hosting_env
     good = config("good")
-    hosting.create_endpoint(
-        request("createEndpoint", {"EndpointName": name, "EndpointConfigName": good})
-    )
+    create(hosting, name, good)
     deferred.run()
-    hosting.update_endpoint(
-        request("updateEndpoint", {"EndpointName": name, "EndpointConfigName": config("broken")})
-    )
+    update(hosting, name, config("broken"))
     deferred.run()
     described = describe(hosting, name)
     assert (described["EndpointStatus"], described["EndpointConfigName"]) == ("InService", good)
@@ -182,29 +180,19 @@ def test_failed_update_rolls_back_to_previous_config_with_failure_reason(
 def test_update_refused_while_creating_or_failed_and_create_refused_when_existing(hosting_env):
     hosting, _, deferred, config, name = hosting_env
     broken, good = config("broken"), config("good")
-    hosting.create_endpoint(
-        request("createEndpoint", {"EndpointName": name, "EndpointConfigName": broken})
-    )
+    create(hosting, name, broken)
     with pytest.raises(StatesError, match="in status Creating"):
-        hosting.update_endpoint(
-            request("updateEndpoint", {"EndpointName": name, "EndpointConfigName": good})
-        )
+        update(hosting, name, good)
     deferred.run()
     with pytest.raises(StatesError, match="in status Failed") as failed:
-        hosting.update_endpoint(
-            request("updateEndpoint", {"EndpointName": name, "EndpointConfigName": good})
-        )
+        update(hosting, name, good)
     assert failed.value.error == "SageMaker.AmazonSageMakerException"
     with pytest.raises(StatesError, match="already existing"):
-        hosting.create_endpoint(
-            request("createEndpoint", {"EndpointName": name, "EndpointConfigName": good})
-        )
+        create(hosting, name, good)
 
 
 def test_create_endpoint_with_unknown_config_fails(hosting_env):
     hosting, _, _, _, name = hosting_env
     with pytest.raises(StatesError) as missing:
-        hosting.create_endpoint(
-            request("createEndpoint", {"EndpointName": name, "EndpointConfigName": "absent"})
-        )
+        create(hosting, name, "absent")
     assert missing.value.error == "SageMaker.AmazonSageMakerException"

@@ -40,6 +40,15 @@ def single_task(resource, parameters):
     )
 
 
+PROCESSING = "arn:aws:states:::sagemaker:createProcessingJob.sync"
+TRAINING = "arn:aws:states:::sagemaker:createTrainingJob.sync"
+
+
+def run_job(executor, clients, resource, parameters):
+    """Run a one-task state machine around `resource` to its end."""
+    return executor.run(create_state_machine(clients, single_task(resource, parameters)), {})
+
+
 def processing_parameters(bucket, job_name, arguments, entrypoint=("python3", "-m", "fakejob")):
     return {
         "ProcessingJobName": job_name,
@@ -111,12 +120,8 @@ def test_processing_job_runs_in_container_layout_and_uploads_outputs(
 ):
     monkeypatch.setenv("HOST_ONLY_MARKER", "leaked")
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
-    machine = create_state_machine(
-        workflow_clients,
-        single_task(resource, processing_parameters(processing_inputs, "proc-1", [])),
-    )
-    execution = executor.run(machine, {})
+    parameters = processing_parameters(processing_inputs, "proc-1", [])
+    execution = run_job(executor, workflow_clients, PROCESSING, parameters)
     assert execution.status == "SUCCEEDED", execution.cause
     assert execution.output["ProcessingJobStatus"] == "Completed"
     assert execution.output["ProcessingJobArn"].endswith(":processing-job/proc-1")
@@ -142,13 +147,10 @@ def test_processing_job_failure_fails_task_with_failure_reason_and_uploads_nothi
     start_executor, workflow_clients, processing_inputs
 ):
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     parameters = processing_parameters(
         processing_inputs, "proc-2", ["--fail", "rule loan_amount > 0 broken in 3 rows"]
     )
-    execution = executor.run(
-        create_state_machine(workflow_clients, single_task(resource, parameters)), {}
-    )
+    execution = run_job(executor, workflow_clients, PROCESSING, parameters)
     assert execution.status == "FAILED"
     assert execution.error == "States.TaskFailed"
     describe = json.loads(execution.cause)
@@ -163,13 +165,9 @@ def test_processing_job_failure_fails_task_with_failure_reason_and_uploads_nothi
 
 def test_processing_job_name_cannot_be_reused(start_executor, workflow_clients, processing_inputs):
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
-    machine = create_state_machine(
-        workflow_clients,
-        single_task(resource, processing_parameters(processing_inputs, "proc-3", [])),
-    )
-    assert executor.run(machine, {}).status == "SUCCEEDED"
-    again = executor.run(machine, {})
+    parameters = processing_parameters(processing_inputs, "proc-3", [])
+    assert run_job(executor, workflow_clients, PROCESSING, parameters).status == "SUCCEEDED"
+    again = run_job(executor, workflow_clients, PROCESSING, parameters)
     assert again.error == "SageMaker.ResourceInUseException"
 
 
@@ -177,13 +175,10 @@ def test_processing_job_with_non_python_entrypoint_fails_naming_it(
     start_executor, workflow_clients, processing_inputs
 ):
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
     parameters = processing_parameters(
         processing_inputs, "proc-4", [], entrypoint=("/bin/sh", "-c", "true")
     )
-    execution = executor.run(
-        create_state_machine(workflow_clients, single_task(resource, parameters)), {}
-    )
+    execution = run_job(executor, workflow_clients, PROCESSING, parameters)
     assert execution.error == "States.TaskFailed"
     assert "'/bin/sh'" in json.loads(execution.cause)["FailureReason"]
 
@@ -192,13 +187,8 @@ def test_processing_job_with_missing_input_fails_as_client_error(
     start_executor, workflow_clients, bucket
 ):
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createProcessingJob.sync"
-    execution = executor.run(
-        create_state_machine(
-            workflow_clients, single_task(resource, processing_parameters(bucket, "proc-5", []))
-        ),
-        {},
-    )
+    parameters = processing_parameters(bucket, "proc-5", [])
+    execution = run_job(executor, workflow_clients, PROCESSING, parameters)
     assert json.loads(execution.cause)["FailureReason"].startswith(
         "ClientError: No S3 objects found"
     )
@@ -262,13 +252,8 @@ def test_training_job_script_mode_metrics_and_artifacts(
     start_executor, workflow_clients, training_inputs
 ):
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createTrainingJob.sync"
-    execution = executor.run(
-        create_state_machine(
-            workflow_clients, single_task(resource, training_parameters(training_inputs, "train-1"))
-        ),
-        {},
-    )
+    parameters = training_parameters(training_inputs, "train-1")
+    execution = run_job(executor, workflow_clients, TRAINING, parameters)
     assert execution.status == "SUCCEEDED", execution.cause
     result = execution.output
     prefix = f"s3://{training_inputs}/runs/r1/training/train-1/output"
@@ -294,13 +279,10 @@ def test_training_job_failure_reason_from_failure_file(
     start_executor, workflow_clients, training_inputs
 ):
     executor = start_executor()
-    resource = "arn:aws:states:::sagemaker:createTrainingJob.sync"
     parameters = training_parameters(
         training_inputs, "train-2", fail="only one class in the training rows"
     )
-    execution = executor.run(
-        create_state_machine(workflow_clients, single_task(resource, parameters)), {}
-    )
+    execution = run_job(executor, workflow_clients, TRAINING, parameters)
     assert execution.error == "States.TaskFailed"
     describe = json.loads(execution.cause)
     assert describe["TrainingJobStatus"] == "Failed"
