@@ -1,0 +1,5 @@
+import sys
+
+from jobs.processing.job import main
+
+sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from local_stack.featurestore_runtime.main import main
+
+sys.exit(main())
