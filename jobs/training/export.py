@@ -6,6 +6,7 @@ from (for analysis and re-export; unpickling it needs the same scikit-learn vers
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -15,9 +16,13 @@ from typing import Any
 import joblib
 import numpy as np
 import onnx
-from skl2onnx import to_onnx
-from skl2onnx.common.data_types import FloatTensorType
+from skl2onnx import convert_sklearn
+from skl2onnx.common.data_types import DoubleTensorType
+from skl2onnx.operator_converters.random_forest import convert_sklearn_random_forest_classifier
+from skl2onnx.shape_calculators.ensemble_shapes import calculate_tree_classifier_output_shapes
+from skl2onnx.shape_calculators.imputer import calculate_sklearn_imputer_output_shapes
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 
 from jobs.schema import FEATURES
@@ -33,6 +38,7 @@ SERVING_REQUIREMENTS = Path(__file__).with_name("serving_requirements.txt")
 # Default ONNX domain and ai.onnx.ml opsets: both supported by onnxruntime >= 1.17.
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 PARITY_TOLERANCE = 1e-6
+ONNX_INPUT = "features"
 
 
 class ParityError(RuntimeError):
@@ -40,22 +46,62 @@ class ParityError(RuntimeError):
 
 
 def pipeline_to_onnx(pipeline: Pipeline) -> onnx.ModelProto:
-    """Compile the fitted pipeline (null filler + forest) to one ONNX graph.
+    """Compile the fitted pipeline (null filler + forest) to one ONNX graph, float64 in.
 
-    The input is float32: scikit-learn's trees round their input to float32 and compare it with
-    float64 thresholds; skl2onnx turns each threshold into the float32 value that gives the same
-    comparison for every float32 input, so routing is identical. A float64 input would not be:
-    values between a threshold and its float32 neighbours would take the other branch.
+    The graph reproduces scikit-learn's arithmetic, not just its trees (docs/training.md):
+    - nulls (NaN) become the pipeline's fill value (IsNaN + Where: ONNX Runtime's Imputer takes
+      no float64);
+    - the filled values are rounded to float32 and back, as scikit-learn's trees round their input
+      before comparing it with their (float64) thresholds; skl2onnx stores each threshold as the
+      float32 value that gives the same comparison for every float32 input, so every value routes
+      exactly as in scikit-learn, even one a hair away from a threshold;
+    - the forest runs on float64 (TreeEnsembleClassifier of ai.onnx.ml 3), so its 200 tree votes
+      are summed in double precision; only the final probability is float32 (error < 1e-7).
     """
-    model = to_onnx(
+    model = convert_sklearn(
         pipeline,
-        initial_types=[("features", FloatTensorType([None, len(FEATURES)]))],
+        initial_types=[(ONNX_INPUT, DoubleTensorType([None, len(FEATURES)]))],
         target_opset=TARGET_OPSET,
-        options={RandomForestClassifier: {"zipmap": False}},
+        options={id(pipeline.steps[-1][1]): {"zipmap": False}},
+        custom_conversion_functions={
+            SimpleImputer: _convert_null_filler,
+            RandomForestClassifier: functools.partial(
+                convert_sklearn_random_forest_classifier, op_version=3
+            ),
+        },
+        custom_shape_calculators={
+            SimpleImputer: calculate_sklearn_imputer_output_shapes,
+            RandomForestClassifier: calculate_tree_classifier_output_shapes,
+        },
     )
-    if not isinstance(model, onnx.ModelProto):  # to_onnx's declared type is wider
+    if not isinstance(model, onnx.ModelProto):  # convert_sklearn's declared type is wider
         raise TypeError(f"skl2onnx returned {type(model).__name__}, not an ONNX model")
     return model
+
+
+def _convert_null_filler(scope: Any, operator: Any, container: Any) -> None:
+    """SimpleImputer(constant) on float64, then the float32 rounding of scikit-learn's trees."""
+    imputer: SimpleImputer = operator.raw_operator
+    if imputer.strategy != "constant" or not np.isnan(imputer.missing_values):
+        raise NotImplementedError("only a constant fill of NaN is compiled")
+    rows = operator.inputs[0].full_name
+    fill = scope.get_unique_variable_name("fill_value")
+    is_null = scope.get_unique_variable_name("is_null")
+    filled = scope.get_unique_variable_name("filled")
+    as_float32 = scope.get_unique_variable_name("as_float32")
+    container.add_initializer(fill, onnx.TensorProto.DOUBLE, [], [float(imputer.fill_value)])
+    container.add_node("IsNaN", [rows], [is_null], name=scope.get_unique_operator_name("IsNaN"))
+    container.add_node(
+        "Where", [is_null, fill, rows], [filled], name=scope.get_unique_operator_name("Where")
+    )
+    container.add_node(
+        "Cast", [filled], [as_float32], to=onnx.TensorProto.FLOAT,
+        name=scope.get_unique_operator_name("Cast"),
+    )  # fmt: skip
+    container.add_node(
+        "Cast", [as_float32], [operator.outputs[0].full_name], to=onnx.TensorProto.DOUBLE,
+        name=scope.get_unique_operator_name("Cast"),
+    )  # fmt: skip
 
 
 def write_model_dir(model_dir: Path, pipeline: Pipeline, metadata: dict[str, Any]) -> None:

@@ -110,13 +110,12 @@ class CreditRiskModel:
         self._output_names = ["probabilities"]
 
     def forest_scores(self, rows: np.ndarray) -> np.ndarray:
-        """The forest's probability of class 1 for float64 rows (NaN = null), as scikit-learn.
+        """The forest's probability of class 1 for float64 rows (NaN = null), as scikit-learn's.
 
-        scikit-learn's trees compare float32(x) with their thresholds, so the rows are rounded to
-        float32 exactly as scikit-learn rounds them, and the graph's thresholds are the float32
-        values that keep every comparison identical (docs/training.md).
+        The graph fills nulls and rounds values exactly as the scikit-learn pipeline does before
+        its trees compare them with their thresholds (docs/training.md, "Exactness").
         """
-        features = np.ascontiguousarray(rows, dtype=np.float32)
+        features = np.ascontiguousarray(rows, dtype=np.float64)
         (probabilities,) = self.session.run(self._output_names, {self._input_name: features})
         return np.asarray(probabilities[:, 1], dtype=np.float64)
 

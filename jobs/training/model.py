@@ -124,6 +124,16 @@ def choose_threshold(probabilities: np.ndarray, y: np.ndarray, beta: float = 1.0
     return float(thresholds[int(np.argmax(f_beta))])
 
 
+def calibrate_and_choose_threshold(
+    pipeline: Pipeline, validation: pd.DataFrame, beta: float
+) -> tuple[Calibration, float]:
+    """Calibrate on the validation slice, then choose the F-beta threshold on its probabilities."""
+    y = labels(validation)
+    scores = forest_scores(pipeline, features_matrix(validation))
+    calibration = fit_calibration(scores, y)
+    return calibration, choose_threshold(calibration.apply(scores), y, beta)
+
+
 def feature_importances(pipeline: Pipeline) -> dict[str, float]:
     """The forest's impurity-based importances by feature name."""
     forest: RandomForestClassifier = pipeline.named_steps[FOREST_STEP]

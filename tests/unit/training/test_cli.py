@@ -67,7 +67,6 @@ def test_main_exits_2_on_bad_arguments_and_says_why(caplog):
 
 def test_main_writes_the_failure_reason_and_exits_1(tmp_path):
     failure = tmp_path / "output" / "failure"
-    failure.parent.mkdir()
     argv = ["--train-dir", str(tmp_path / "empty"), "--failure-file", str(failure)]
     argv += ["--model-dir", str(tmp_path / "model"), "--output-dir", str(tmp_path / "out")]
     (tmp_path / "empty").mkdir()
@@ -77,8 +76,16 @@ def test_main_writes_the_failure_reason_and_exits_1(tmp_path):
     assert not (tmp_path / "out" / "evaluation.json").exists()
 
 
-def test_write_failure_skips_a_missing_directory_and_truncates(tmp_path):
-    cli.write_failure(tmp_path / "absent" / "failure", "x")
-    assert not (tmp_path / "absent").exists()
-    cli.write_failure(tmp_path / "failure", "y" * 5000)
-    assert len((tmp_path / "failure").read_text()) == cli.FAILURE_REASON_LIMIT
+def test_write_failure_creates_an_explicit_path_and_truncates(tmp_path):
+    cli.write_failure(tmp_path / "output" / "failure", "y" * 5000)
+    assert len((tmp_path / "output" / "failure").read_text()) == cli.FAILURE_REASON_LIMIT
+
+
+def test_write_failure_skips_the_default_path_outside_a_container(monkeypatch, tmp_path):
+    default = tmp_path / "opt" / "ml" / "output" / "failure"
+    monkeypatch.setattr(cli, "DEFAULT_FAILURE_FILE", default)
+    cli.write_failure(default, "x")
+    assert not default.parent.exists()
+    default.parent.mkdir(parents=True)
+    cli.write_failure(default, "x")
+    assert default.read_text() == "x"
