@@ -23,14 +23,9 @@ from jobs.training.package import make_model_tarball
 from local_stack.endpoint_server import client
 from local_stack.endpoint_server.client import EndpointAdminError
 from local_stack.endpoint_server.process import EndpointServerError, start_endpoint_server
+from tests.fixtures.training import SAMPLE_INSTANCE
 
-ROW = {
-    "nb_previous_loans": 3,
-    "avg_amount_loans_previous": 120.5,
-    "age": 41,
-    "years_on_the_job": None,
-    "flag_own_car": 1,
-}
+ROW = SAMPLE_INSTANCE
 
 
 def unique_name(prefix: str = "credit-risk") -> str:

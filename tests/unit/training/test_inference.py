@@ -24,14 +24,9 @@ from jobs.training.inference import (
     output_fn,
     predict_fn,
 )
+from tests.fixtures.training import SAMPLE_INSTANCE
 
-ROW = {
-    "nb_previous_loans": 3,
-    "avg_amount_loans_previous": 120.5,
-    "age": 41,
-    "years_on_the_job": None,
-    "flag_own_car": 1,
-}
+ROW = SAMPLE_INSTANCE
 ROW_VALUES = [3.0, 120.5, 41.0, math.nan, 1.0]
 
 
