@@ -184,8 +184,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "periods": periods,
     }
-    export.write_model_dir(args.model_dir, pipeline, metadata)
-    evaluation, probabilities = _evaluate_served_model(args.model_dir, pipeline, slices, metadata)
+    export.write_model_dir(args.model_dir, pipeline, calibration, metadata)
+    evaluation, probabilities = _evaluate_served_model(
+        args.model_dir, pipeline, calibration, slices, metadata
+    )
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / EVALUATION_FILE).write_text(
         json.dumps(evaluation, indent=2) + "\n", encoding="utf-8"
@@ -201,7 +203,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _evaluate_served_model(
-    model_dir: Path, pipeline: Pipeline, slices: Slices, metadata: dict[str, Any]
+    model_dir: Path,
+    pipeline: Pipeline,
+    calibration: model.Calibration,
+    slices: Slices,
+    metadata: dict[str, Any],
 ) -> tuple[dict[str, Any], np.ndarray]:
     """The holdout evaluation of the model as it will be served (model.onnx behind inference.py)
     and its holdout probabilities.
@@ -210,7 +216,7 @@ def _evaluate_served_model(
     """
     served = inference.model_fn(str(model_dir))
     holdout_rows, y_holdout = model.features_matrix(slices.holdout), model.labels(slices.holdout)
-    parity = export.check_parity(served, pipeline, holdout_rows)
+    parity = export.check_parity(served, pipeline, calibration, holdout_rows)
     probabilities = served.predict_proba(holdout_rows)
     train_positive_rate = float(model.labels(slices.train).mean())
     seed = metadata["hyperparameters"]["random_state"]

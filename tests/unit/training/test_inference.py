@@ -169,13 +169,9 @@ def test_predict_fn_returns_probability_and_decision_per_row(served, trained_mod
 def test_predict_fn_declines_at_exactly_the_threshold(served):
     rows = input_fn(b"3,120.5,41,,1", "text/csv")
     probability = float(served.predict_proba(rows)[0])
-    served_at_threshold = inference.CreditRiskModel(
-        served.session, served.calibration, probability, "v"
-    )
+    served_at_threshold = inference.CreditRiskModel(served.session, probability, "v")
     assert predict_fn(rows, served_at_threshold)["predictions"][0]["decision"] == "decline"
-    just_above = inference.CreditRiskModel(
-        served.session, served.calibration, math.nextafter(probability, 1.0), "v"
-    )
+    just_above = inference.CreditRiskModel(served.session, math.nextafter(probability, 1.0), "v")
     assert predict_fn(rows, just_above)["predictions"][0]["decision"] == "accept"
 
 

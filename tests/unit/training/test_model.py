@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import fbeta_score
 
-from jobs.training.inference import Calibration
 from jobs.training.model import (
     NULL_FILL,
+    Calibration,
     ForestParams,
     choose_threshold,
     features_matrix,

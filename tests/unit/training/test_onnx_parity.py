@@ -4,6 +4,8 @@ where float32/float64 rounding decides which branch a value takes."""
 
 from __future__ import annotations
 
+import json
+
 import joblib
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ from sklearn.base import clone
 from jobs.schema import FEATURES
 from jobs.training.export import PARITY_TOLERANCE, ParityError, check_parity
 from jobs.training.inference import model_fn
-from jobs.training.model import FOREST_STEP, features_matrix
+from jobs.training.model import FOREST_STEP, Calibration, features_matrix
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +29,15 @@ def served(trained_model):
     return model_fn(str(trained_model.model_dir))
 
 
-def sklearn_probability(pipeline, served, rows):
-    return served.calibration.apply(pipeline.predict_proba(rows)[:, 1])
+@pytest.fixture(scope="module")
+def calibration(trained_model):
+    metadata = json.loads((trained_model.model_dir / "metadata.json").read_text())
+    return Calibration(**metadata["calibration"])
 
 
-def test_onnx_equals_sklearn_on_thousands_of_rows_with_nulls(pipeline, served, feature_frame):
+def test_onnx_equals_sklearn_on_thousands_of_rows_with_nulls(
+    pipeline, served, calibration, feature_frame
+):
     rng = np.random.default_rng(1)
     rows = features_matrix(feature_frame.sample(5000, replace=True, random_state=1))
     rows[:, 1] *= rng.uniform(0.9, 1.1, len(rows))  # amounts between the training values
@@ -45,7 +51,10 @@ def test_onnx_equals_sklearn_on_thousands_of_rows_with_nulls(pipeline, served, f
         rtol=0,
     )
     np.testing.assert_allclose(
-        served.predict_proba(rows), sklearn_probability(pipeline, served, rows), atol=1e-6, rtol=0
+        served.predict_proba(rows),
+        calibration.apply(pipeline.predict_proba(rows)[:, 1]),
+        atol=PARITY_TOLERANCE,
+        rtol=0,
     )
 
 
@@ -124,10 +133,15 @@ def test_onnx_equals_sklearn_for_any_row(pipeline, served, thresholds_by_feature
     )
 
 
-def test_check_parity_refuses_a_model_that_serves_other_numbers(pipeline, served, feature_frame):
+def test_check_parity_refuses_a_model_that_serves_other_numbers(
+    pipeline, served, calibration, feature_frame
+):
     rows = features_matrix(feature_frame)
-    assert check_parity(served, pipeline, rows) <= PARITY_TOLERANCE
+    assert check_parity(served, pipeline, calibration, rows) <= PARITY_TOLERANCE
+    shifted = Calibration(calibration.slope, calibration.intercept + 0.01)
+    with pytest.raises(ParityError, match="differ by up to"):
+        check_parity(served, pipeline, shifted, rows)
     other = clone(pipeline).set_params(forest__random_state=99)
     other.fit(rows, feature_frame["status"].to_numpy())
     with pytest.raises(ParityError, match="differ by up to"):
-        check_parity(served, other, rows)
+        check_parity(served, other, calibration, rows)
