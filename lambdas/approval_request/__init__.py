@@ -1,0 +1,1 @@
+"""Invoked by the workflow with a task token: store the approval, email the reviewer."""

@@ -1,0 +1,1 @@
+"""GET /approvals/{token} (the review page) and POST /approvals/{token} (the decision)."""
