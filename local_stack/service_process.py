@@ -6,6 +6,7 @@ with port 0 the port it picked) and logs to standard error; SIGTERM stops it cle
 
 from __future__ import annotations
 
+import logging
 import os
 import select
 import subprocess
@@ -15,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
+
+log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,6 +40,7 @@ class ServiceProcess:
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
+                log.warning("process %d did not stop in %.0f s: killing", self.process.pid, timeout)
                 self.process.kill()
                 self.process.wait(timeout)
         if self.process.stdout is not None:
