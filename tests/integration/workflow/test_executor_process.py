@@ -4,51 +4,29 @@ import json
 import subprocess
 import sys
 
+import boto3
 import requests
 
-from tests.fixtures.workflow import create_state_machine
+from local_stack.workflow.process import start_workflow_executor
+from tests.fixtures.workflow import REGION, create_state_machine
 
 
 def test_process_serves_the_api_and_stops_on_sigterm(
-    workflow_emulator_url, workflow_clients, tmp_path, repo_root
+    workflow_emulator_url, workflow_clients, tmp_path
 ):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local_stack.workflow",
-            "--emulator-url",
-            workflow_emulator_url,
-            "--work-dir",
-            str(tmp_path),
-            "--region",
-            "eu-west-1",
-        ],
-        cwd=repo_root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+    log_file = tmp_path / "executor.log"
+    executor = start_workflow_executor(
+        workflow_emulator_url, work_dir=tmp_path / "work", region=REGION, log_file=log_file
     )
-    try:
-        ready = json.loads(process.stdout.readline())
-        assert ready["service"] == "workflow"
-        assert requests.get(ready["url"] + "/_local/health", timeout=5).json()["status"] == "ok"
-        machine = create_state_machine(
-            workflow_clients,
-            json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
-        )
-        body = {"stateMachineArn": machine, "input": "{}"}
-        headers = {
-            "X-Amz-Target": "AWSStepFunctions.StartExecution",
-            "Content-Type": "application/x-amz-json-1.0",
-        }
-        started = requests.post(
-            ready["url"], data=json.dumps(body), headers=headers, timeout=10
-        ).json()
+    with executor:
+        assert requests.get(executor.url + "/_local/health", timeout=5).json()["status"] == "ok"
+        definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+        machine = create_state_machine(workflow_clients, json.dumps(definition))
+        sfn = boto3.client("stepfunctions", endpoint_url=executor.url, region_name=REGION)
+        started = sfn.start_execution(stateMachineArn=machine, input="{}")
         assert started["executionArn"].startswith(machine.replace(":stateMachine:", ":execution:"))
-    finally:
-        process.terminate()
-        assert process.wait(timeout=20) == 0
+    assert executor.service.process.returncode == 0
+    assert "Step Functions API of the workflow executor" in log_file.read_text()
 
 
 def test_bad_endpoint_argument_is_refused(workflow_emulator_url):
