@@ -9,32 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from local_stack.service_process import ServiceProcess, start_service
 
 
-class ExecutorProcess:
+class ExecutorProcess(ServiceProcess):
     """A running `python -m local_stack.workflow`: its `url`; `stop()` or a context manager."""
 
-    def __init__(self, service: ServiceProcess) -> None:
-        self.service = service
-        self.url: str = json.loads(service.ready_line)["url"]
-
-    def stop(self, timeout: float = 10.0) -> int:
-        return self.service.stop(timeout)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+    @property
+    def url(self) -> str:
+        url: str = json.loads(self.ready_line)["url"]
+        return url
 
 
 def start_workflow_executor(
@@ -59,4 +44,4 @@ def start_workflow_executor(
     for name, url in (endpoints or {}).items():
         arguments += ["--endpoint", f"{name}={url}"]
     service = start_service("local_stack.workflow", arguments, log_file=log_file, environ=environ)
-    return ExecutorProcess(service)
+    return ExecutorProcess(service.process, service.ready_line)

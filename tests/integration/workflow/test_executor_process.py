@@ -25,7 +25,7 @@ def test_process_serves_the_api_and_stops_on_sigterm(
         sfn = boto3.client("stepfunctions", endpoint_url=executor.url, region_name=REGION)
         started = sfn.start_execution(stateMachineArn=machine, input="{}")
         assert started["executionArn"].startswith(machine.replace(":stateMachine:", ":execution:"))
-    assert executor.service.process.returncode == 0
+    assert executor.process.returncode == 0
     assert "Step Functions API of the workflow executor" in log_file.read_text()
 
 
