@@ -18,10 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+import numpy as np
+from sklearn.pipeline import Pipeline
+
 from jobs.schema import FEATURES, NULLABLE_FEATURES
 from jobs.training import evaluate, export, inference, model, report
 from jobs.training.data import load_features
-from jobs.training.split import describe_period, split_by_time
+from jobs.training.split import Slices, train_validation_holdout
 
 log = logging.getLogger("jobs.training")
 metric_log = logging.getLogger("jobs.training.metrics")
@@ -87,7 +90,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
         "failure-file",
         type=Path,
         default=DEFAULT_FAILURE_FILE,
-        help="failure reason file, written when its directory exists (default: %(default)s)",
+        help="where the failure reason goes (the default only when its folder exists)",
     )
     option(
         "training-job-name",
@@ -155,92 +158,43 @@ def forest_params(args: argparse.Namespace) -> model.ForestParams:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Fit, calibrate, choose the threshold, write the model, evaluate on the holdout, report."""
     params = forest_params(args)
-    frame = load_features(args.train_dir)
-    holdout_split = split_by_time(frame, args.holdout_fraction, "holdout")
-    validation_split = split_by_time(holdout_split.earlier, args.validation_fraction, "validation")
-    train, validation, holdout = (
-        validation_split.earlier,
-        validation_split.later,
-        holdout_split.later,
+    slices = train_validation_holdout(
+        load_features(args.train_dir), args.holdout_fraction, args.validation_fraction
     )
-    log.info(
-        "split by loan date: %d train, %d validation (from %s), %d holdout (from %s) rows",
-        len(train),
-        len(validation),
-        validation_split.cut.date(),
-        len(holdout),
-        holdout_split.cut.date(),
+    periods = slices.periods()
+    log.info("split by loan date: %s", periods)
+    pipeline = model.fit_forest(slices.train, params, args.n_jobs)
+    calibration, threshold = model.calibrate_and_choose_threshold(
+        pipeline, slices.validation, args.threshold_beta
     )
-    pipeline = model.fit_forest(train, params, args.n_jobs)
-    y_validation = model.labels(validation)
-    validation_scores = model.forest_scores(pipeline, model.features_matrix(validation))
-    calibration = model.fit_calibration(validation_scores, y_validation)
-    threshold = model.choose_threshold(
-        calibration.apply(validation_scores), y_validation, args.threshold_beta
-    )
-    periods = {
-        "train": describe_period(train),
-        "validation": describe_period(validation),
-        "holdout": describe_period(holdout),
-    }
-    threshold_rule = (
-        f"the probability with the highest F-beta score (beta = {args.threshold_beta:g}) on the "
-        f"validation slice ({periods['validation']['start']} to {periods['validation']['end']}); "
-        "a loan is declined when its probability of default is at or above it"
-    )
-    hyperparameters = {
-        **params.as_dict(),
-        "holdout_fraction": args.holdout_fraction,
-        "validation_fraction": args.validation_fraction,
-        "threshold_beta": args.threshold_beta,
-    }
-    created_at = datetime.now(UTC).isoformat(timespec="seconds")
     metadata = {
         "features": list(FEATURES),
         "nullable_features": list(NULLABLE_FEATURES),
         "null_fill": model.NULL_FILL,
         "threshold": threshold,
-        "threshold_rule": threshold_rule,
+        "threshold_rule": _threshold_rule(args.threshold_beta, periods["validation"]),
         "calibration": {"slope": calibration.slope, "intercept": calibration.intercept},
         "training_job": args.training_job_name,
-        "created_at": created_at,
-        "hyperparameters": hyperparameters,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "hyperparameters": {
+            **params.as_dict(),
+            "holdout_fraction": args.holdout_fraction,
+            "validation_fraction": args.validation_fraction,
+            "threshold_beta": args.threshold_beta,
+        },
         "periods": periods,
     }
-    export.write_model_dir(args.model_dir, pipeline, metadata)
-
-    # Judge the model as it will be served: the ONNX model behind inference.py.
-    served = inference.model_fn(str(args.model_dir))
-    holdout_rows, y_holdout = model.features_matrix(holdout), model.labels(holdout)
-    parity = export.check_parity(served, pipeline, holdout_rows)
-    probabilities = served.predict_proba(holdout_rows)
-    evaluation: dict[str, Any] = {
-        **evaluate.holdout_metrics(
-            y_holdout, probabilities, threshold, float(model.labels(train).mean())
-        ),
-        "n_train": len(train),
-        "n_validation": len(validation),
-        "n_test": len(holdout),
-        "periods": periods,
-        "threshold_rule": threshold_rule,
-        "calibration": metadata["calibration"],
-        "feature_importances": model.feature_importances(pipeline),
-        "permutation_importances": evaluate.permutation_importances(
-            served.predict_proba, holdout_rows, y_holdout, seed=params.random_state
-        ),
-        "hyperparameters": hyperparameters,
-        "onnx_max_abs_difference": parity,
-        "training_job": args.training_job_name,
-        "created_at": created_at,
-        "features": list(FEATURES),
-        "report": report.REPORT_FILE,
-    }
+    export.write_model_dir(args.model_dir, pipeline, calibration, metadata)
+    evaluation, probabilities = _evaluate_served_model(
+        args.model_dir, pipeline, calibration, slices, metadata
+    )
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / EVALUATION_FILE).write_text(
         json.dumps(evaluation, indent=2) + "\n", encoding="utf-8"
     )
     (args.output_dir / report.REPORT_FILE).write_text(
-        report.render_report(evaluation, y_holdout, probabilities), encoding="utf-8"
+        report.render_report(evaluation, model.labels(slices.holdout), probabilities),
+        encoding="utf-8",
     )
     for name in LOGGED_METRICS:
         metric_log.info("METRIC %s=%.6g", name, evaluation[name])
@@ -248,10 +202,63 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return evaluation
 
 
+def _evaluate_served_model(
+    model_dir: Path,
+    pipeline: Pipeline,
+    calibration: model.Calibration,
+    slices: Slices,
+    metadata: dict[str, Any],
+) -> tuple[dict[str, Any], np.ndarray]:
+    """The holdout evaluation of the model as it will be served (model.onnx behind inference.py)
+    and its holdout probabilities.
+
+    Refuses (ParityError) a model whose ONNX form does not reproduce scikit-learn's scores.
+    """
+    served = inference.model_fn(str(model_dir))
+    holdout_rows, y_holdout = model.features_matrix(slices.holdout), model.labels(slices.holdout)
+    parity = export.check_parity(served, pipeline, calibration, holdout_rows)
+    probabilities = served.predict_proba(holdout_rows)
+    train_positive_rate = float(model.labels(slices.train).mean())
+    seed = metadata["hyperparameters"]["random_state"]
+    evaluation = {
+        **evaluate.holdout_metrics(
+            y_holdout, probabilities, metadata["threshold"], train_positive_rate
+        ),
+        "n_train": len(slices.train),
+        "n_validation": len(slices.validation),
+        "n_test": len(slices.holdout),
+        "periods": metadata["periods"],
+        "threshold_rule": metadata["threshold_rule"],
+        "calibration": metadata["calibration"],
+        "feature_importances": model.feature_importances(pipeline),
+        "permutation_importances": evaluate.permutation_importances(
+            served.predict_proba, holdout_rows, y_holdout, seed=seed
+        ),
+        "hyperparameters": metadata["hyperparameters"],
+        "onnx_max_abs_difference": parity,
+        "training_job": metadata["training_job"],
+        "created_at": metadata["created_at"],
+        "features": metadata["features"],
+        "report": report.REPORT_FILE,
+    }
+    return evaluation, probabilities
+
+
+def _threshold_rule(beta: float, validation: Mapping[str, Any]) -> str:
+    return (
+        f"the probability with the highest F-beta score (beta = {beta:g}) on the validation "
+        f"slice ({validation['start']} to {validation['end']}); a loan is declined when its "
+        "probability of default is at or above it"
+    )
+
+
 def write_failure(path: Path, reason: str) -> None:
-    """Write the failure reason where SageMaker reads it, if that directory exists."""
-    if path.parent.is_dir():
-        path.write_text(reason[:FAILURE_REASON_LIMIT], encoding="utf-8")
+    """Write the failure reason where SageMaker reads it (the default path only in a container)."""
+    if path == DEFAULT_FAILURE_FILE and not path.parent.is_dir():
+        log.debug("no %s folder: not running in SageMaker, failure file skipped", path.parent)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(reason[:FAILURE_REASON_LIMIT], encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,8 +7,8 @@ It is self-contained on purpose: the standard library, numpy and onnxruntime onl
 The model is the training job's random forest compiled to ONNX (`model.onnx`) and evaluated by
 ONNX Runtime: the same trees, the same routing as scikit-learn (see docs/training.md), in tens of
 microseconds per row instead of milliseconds. Nulls are filled inside the ONNX graph exactly as the
-scikit-learn pipeline fills them in training. The forest's score then goes through the calibration
-fitted in training, and the decision compares that probability with the threshold chosen there.
+scikit-learn pipeline fills them in training, and the graph also applies the calibration fitted in
+training; the decision compares that probability with the threshold chosen there.
 
 Requests (ARCHITECTURE.md 3.4, interfaces.md section 5), one or many rows:
 - `application/json`: `{"instances": [...]}` whose items are objects keyed by feature name or
@@ -27,7 +27,6 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +46,9 @@ ONNX_FILE = "model.onnx"
 METADATA_FILE = "metadata.json"
 JSON_TYPE = "application/json"
 CSV_TYPE = "text/csv"
-# Forest scores are clipped away from 0 and 1 before the logit of the calibration.
-SCORE_CLIP = 1e-6
+# The graph's outputs: the forest's own probabilities, and the calibrated probability of default.
+FOREST_OUTPUT = "probabilities"
+PROBABILITY_OUTPUT = "probability_of_default"
 
 _FEATURE_SET = frozenset(FEATURES)
 _ACCEPTS_JSON = frozenset({JSON_TYPE, "application/*", "*/*", ""})
@@ -72,57 +72,33 @@ class NotAcceptableError(InvalidInputError):
     status_code = 406
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """Platt scaling on the logit of the forest's score: the score -> probability of default."""
-
-    slope: float
-    intercept: float
-
-    def apply(self, scores: np.ndarray) -> np.ndarray:
-        linear = self.slope * score_logit(scores) + self.intercept
-        result: np.ndarray = 1.0 / (1.0 + np.exp(-linear))
-        return result
-
-
-def score_logit(scores: np.ndarray) -> np.ndarray:
-    """The logit of forest scores, clipped away from 0 and 1 (the calibration's input)."""
-    clipped = np.clip(scores, SCORE_CLIP, 1.0 - SCORE_CLIP)
-    result: np.ndarray = np.log(clipped) - np.log1p(-clipped)
-    return result
-
-
 class CreditRiskModel:
-    """The loaded model: ONNX session, calibration, decision threshold and version."""
+    """The loaded model: ONNX session, decision threshold and version."""
 
-    def __init__(
-        self,
-        session: ort.InferenceSession,
-        calibration: Calibration,
-        threshold: float,
-        model_version: str,
-    ) -> None:
+    def __init__(self, session: ort.InferenceSession, threshold: float, model_version: str) -> None:
         self.session = session
-        self.calibration = calibration
         self.threshold = threshold
         self.model_version = model_version
         self._input_name = session.get_inputs()[0].name
-        self._output_names = ["probabilities"]
 
     def forest_scores(self, rows: np.ndarray) -> np.ndarray:
-        """The forest's probability of class 1 for float64 rows (NaN = null), as scikit-learn.
+        """The forest's probability of class 1 for float64 rows (NaN = null), as scikit-learn's.
 
-        scikit-learn's trees compare float32(x) with their thresholds, so the rows are rounded to
-        float32 exactly as scikit-learn rounds them, and the graph's thresholds are the float32
-        values that keep every comparison identical (docs/training.md).
+        The graph fills nulls and rounds values exactly as the scikit-learn pipeline does before
+        its trees compare them with their thresholds (docs/training.md, "Exactness").
         """
-        features = np.ascontiguousarray(rows, dtype=np.float32)
-        (probabilities,) = self.session.run(self._output_names, {self._input_name: features})
+        (probabilities,) = self._run(FOREST_OUTPUT, rows)
         return np.asarray(probabilities[:, 1], dtype=np.float64)
 
     def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        """Calibrated probability of default for each row."""
-        return self.calibration.apply(self.forest_scores(rows))
+        """Calibrated probability of default for each row (computed inside the graph)."""
+        (probabilities,) = self._run(PROBABILITY_OUTPUT, rows)
+        return np.asarray(probabilities, dtype=np.float64)
+
+    def _run(self, output: str, rows: np.ndarray) -> list[np.ndarray]:
+        features = np.ascontiguousarray(rows, dtype=np.float64)
+        result: list[np.ndarray] = self.session.run([output], {self._input_name: features})
+        return result
 
 
 def model_fn(model_dir: str) -> CreditRiskModel:
@@ -142,10 +118,9 @@ def model_fn(model_dir: str) -> CreditRiskModel:
     session = ort.InferenceSession(
         str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"]
     )
-    calibration = Calibration(**metadata["calibration"])
     # The workflow's CreateModel sets MODEL_VERSION to the model package ARN.
     version = os.environ.get("MODEL_VERSION") or str(metadata["training_job"])
-    return CreditRiskModel(session, calibration, float(metadata["threshold"]), version)
+    return CreditRiskModel(session, float(metadata["threshold"]), version)
 
 
 def input_fn(input_data: bytes | str, content_type: str | None) -> np.ndarray:

@@ -25,10 +25,34 @@ from sklearn.metrics import precision_recall_curve
 from sklearn.pipeline import Pipeline
 
 from jobs.schema import FEATURES, TARGET
-from jobs.training.inference import Calibration, score_logit
 
 NULL_FILL = -1.0
 FOREST_STEP = "forest"
+# Forest scores are clipped away from 0 and 1 before the logit of the calibration.
+SCORE_CLIP = 1e-6
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Platt scaling on the logit of the forest's score: the score -> probability of default.
+
+    export.py compiles the same formula into the ONNX graph; the training job checks they agree.
+    """
+
+    slope: float
+    intercept: float
+
+    def apply(self, scores: np.ndarray) -> np.ndarray:
+        linear = self.slope * score_logit(scores) + self.intercept
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-linear))
+        return result
+
+
+def score_logit(scores: np.ndarray) -> np.ndarray:
+    """The logit of forest scores, clipped away from 0 and 1 (the calibration's input)."""
+    clipped = np.clip(scores, SCORE_CLIP, 1.0 - SCORE_CLIP)
+    result: np.ndarray = np.log(clipped) - np.log1p(-clipped)
+    return result
 
 
 @dataclass(frozen=True)
@@ -122,6 +146,16 @@ def choose_threshold(probabilities: np.ndarray, y: np.ndarray, beta: float = 1.0
         where=denominator > 0,
     )
     return float(thresholds[int(np.argmax(f_beta))])
+
+
+def calibrate_and_choose_threshold(
+    pipeline: Pipeline, validation: pd.DataFrame, beta: float
+) -> tuple[Calibration, float]:
+    """Calibrate on the validation slice, then choose the F-beta threshold on its probabilities."""
+    y = labels(validation)
+    scores = forest_scores(pipeline, features_matrix(validation))
+    calibration = fit_calibration(scores, y)
+    return calibration, choose_threshold(calibration.apply(scores), y, beta)
 
 
 def feature_importances(pipeline: Pipeline) -> dict[str, float]:

@@ -45,6 +45,32 @@ def split_by_time(frame: pd.DataFrame, later_fraction: float, what: str) -> Time
     return TimeSplit(earlier=frame.loc[~is_later], later=frame.loc[is_later], cut=cut)
 
 
+@dataclass(frozen=True)
+class Slices:
+    """Train (fits the forest), validation (calibration, threshold), holdout (judges), in time."""
+
+    train: pd.DataFrame
+    validation: pd.DataFrame
+    holdout: pd.DataFrame
+
+    def periods(self) -> dict[str, dict[str, Any]]:
+        return {
+            "train": describe_period(self.train),
+            "validation": describe_period(self.validation),
+            "holdout": describe_period(self.holdout),
+        }
+
+
+def train_validation_holdout(
+    frame: pd.DataFrame, holdout_fraction: float, validation_fraction: float
+) -> Slices:
+    """Hold out the latest `holdout_fraction` of loans, then the latest `validation_fraction` of
+    the rest for validation; the earliest loans train."""
+    holdout_split = split_by_time(frame, holdout_fraction, "holdout")
+    validation_split = split_by_time(holdout_split.earlier, validation_fraction, "validation")
+    return Slices(validation_split.earlier, validation_split.later, holdout_split.later)
+
+
 def describe_period(frame: pd.DataFrame) -> dict[str, Any]:
     """First and last loan date, rows and defaults of a slice (for evaluation.json)."""
     return {

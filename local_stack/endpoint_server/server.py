@@ -60,7 +60,12 @@ class EndpointRequestHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         match = INVOCATIONS.match(self._path())
         if match:
-            self._send(self._invoke(unquote(match.group(1))))
+            try:
+                response = self._invoke(unquote(match.group(1)))
+            except Exception as error:  # a bug here must still answer, as the service would
+                log.exception("invocation failed")
+                response = protocol.service_error("InternalFailure", 500, str(error))
+            self._send(response)
         else:
             self._discard_body()
             self._send_json(HTTPStatus.NOT_FOUND, _error("NotFound", f"no route POST {self.path}"))

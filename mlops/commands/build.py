@@ -1,7 +1,7 @@
-"""`mlops build`: the deployable artifacts in build/ (one zip per Lambda function, so far).
+"""`mlops build`: the deployable artifacts in build/: one zip per Lambda function
+(build/lambdas/) and the SageMaker job code bundle (build/jobs/, see mlops.job_bundle).
 
-Each kind of artifact is one builder in BUILDERS (`(repo_root, out_dir) -> [Artifact]`); adding
-the SageMaker job code bundle is adding a builder.
+Each kind of artifact is one builder in BUILDERS (`(repo_root, out_dir) -> [Artifact]`).
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mlops.job_bundle import build_jobs
 from mlops.packaging import Artifact, build_lambdas
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 Builder = Callable[[Path, Path], list[Artifact]]
-BUILDERS: dict[str, Builder] = {"lambdas": build_lambdas}
+BUILDERS: dict[str, Builder] = {"lambdas": build_lambdas, "jobs": build_jobs}
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "build",
-        help="build the deployable artifacts (Lambda zips) into build/",
+        help="build the deployable artifacts (Lambda zips, job code bundle) into build/",
         description=__doc__,
     )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "build", help="output directory")

@@ -1,0 +1,85 @@
+"""`python -m local_stack.workflow`: the workflow executor as a process on a loopback port."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from local_stack.workflow.server import ExecutorServer
+from local_stack.workflow.settings import ExecutorSettings
+
+
+def _endpoint(text: str) -> tuple[str, str]:
+    name, sep, url = text.partition("=")
+    if not sep or not name.startswith("AWS_ENDPOINT_URL") or not url:
+        raise argparse.ArgumentTypeError(f"expected AWS_ENDPOINT_URL_<SERVICE>=URL, got {text!r}")
+    return name, url
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m local_stack.workflow",
+        description="Run state machines deployed in the AWS emulator; serve Step Functions' API.",
+    )
+    parser.add_argument("--emulator-url", required=True, help="the AWS emulator (moto server) URL")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--work-dir", type=Path, default=Path(".local-stack/workflow"))
+    parser.add_argument(
+        "--speedup",
+        type=float,
+        default=1.0,
+        help="Wait states and Retry delays pass this much faster",
+    )
+    parser.add_argument("--endpoint-server-url", help="local endpoint server (admin routes)")
+    parser.add_argument(
+        "--endpoint",
+        type=_endpoint,
+        action="append",
+        default=[],
+        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
+        help="endpoint variable given to jobs and Lambdas (repeatable)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = ExecutorSettings(
+        emulator_url=args.emulator_url,
+        work_dir=args.work_dir.resolve(),
+        region=args.region,
+        speedup=args.speedup,
+        endpoints=dict(args.endpoint),
+        endpoint_server_url=args.endpoint_server_url,
+    )
+    server = ExecutorServer(settings, host=args.host, port=args.port).start()
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    # One line for whoever started the process (mlops local up) to read the URL from.
+    print(json.dumps({"service": "workflow", "url": server.url}), flush=True)  # noqa: T201
+    stopped.wait()
+    server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

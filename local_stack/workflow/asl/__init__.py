@@ -1,0 +1,1 @@
+"""A compact interpreter for the Amazon States Language constructs the workflow uses."""

@@ -1,0 +1,81 @@
+import os
+
+import pytest
+
+from local_stack.lambda_runner.runner import FunctionNotFoundError
+from tests.fixtures.workflow import create_function
+
+HANDLERS = "tests.integration.workflow.handlers"
+
+
+def test_invoke_runs_handler_with_configured_and_local_environment(
+    workflow_clients, lambda_runner, monkeypatch
+):
+    monkeypatch.setenv("HOST_ONLY_MARKER", "leaked")
+    arn = create_function(workflow_clients, f"{HANDLERS}.echo", {"CONFIGURED": "from-terraform"})
+    result = lambda_runner.invoke(arn, {"kind": "live"})
+    assert result.function_error is None
+    body = result.json()
+    assert body["event"] == {"kind": "live"}
+    assert body["env"]["CONFIGURED"] == "from-terraform"
+    assert body["env"]["LOCAL_STACK_MARKER"] == "extra"
+    assert body["env"]["HOST_ONLY_MARKER"] is None
+    assert body["env"]["AWS_LAMBDA_FUNCTION_NAME"] == body["function_name"]
+    assert 0 < body["remaining_ms"] <= 30_000
+
+
+def test_invoke_reuses_one_worker_process_per_function(workflow_clients, lambda_runner):
+    arn = create_function(workflow_clients, f"{HANDLERS}.echo")
+    lambda_runner.invoke(arn, {})
+    first = lambda_runner._workers[arn].process.pid
+    lambda_runner.invoke(arn, {})
+    assert lambda_runner._workers[arn].process.pid == first
+    assert first != os.getpid()
+
+
+def test_invoke_handler_exception_is_function_error_with_type(workflow_clients, lambda_runner):
+    arn = create_function(workflow_clients, f"{HANDLERS}.fail")
+    result = lambda_runner.invoke(arn, {"kind": "oops"})
+    assert result.function_error == "Unhandled"
+    assert result.json()["errorType"] == "ValueError"
+    assert "cannot handle oops" in result.json()["errorMessage"]
+
+
+def test_invoke_past_timeout_is_sandbox_timedout_and_worker_replaced(
+    workflow_clients, lambda_runner
+):
+    arn = create_function(workflow_clients, f"{HANDLERS}.slow", timeout=1)
+    result = lambda_runner.invoke(arn, {"seconds": 5})
+    assert result.json()["errorType"] == "Sandbox.Timedout"
+    assert arn not in lambda_runner._workers
+
+
+def test_invoke_import_error_is_reported(workflow_clients, lambda_runner):
+    arn = create_function(workflow_clients, "tests.integration.workflow.no_such_module.handler")
+    result = lambda_runner.invoke(arn, {})
+    assert result.json()["errorType"] == "Runtime.ImportModuleError"
+
+
+def test_invoke_unknown_function_raises(lambda_runner):
+    with pytest.raises(FunctionNotFoundError):
+        lambda_runner.invoke("arn:aws:lambda:eu-west-1:123456789012:function:absent", {})
+
+
+def test_invoke_restarts_worker_when_configuration_changes(workflow_clients, lambda_runner):
+    arn = create_function(workflow_clients, f"{HANDLERS}.echo", {"CONFIGURED": "v1"})
+    assert lambda_runner.invoke(arn, {}).json()["env"]["CONFIGURED"] == "v1"
+    workflow_clients("lambda").update_function_configuration(
+        FunctionName=arn, Environment={"Variables": {"CONFIGURED": "v2"}}
+    )
+    assert lambda_runner.invoke(arn, {}).json()["env"]["CONFIGURED"] == "v2"
+
+
+def test_invoke_worker_crash_is_exit_error_and_next_invoke_starts_fresh(
+    workflow_clients, lambda_runner
+):
+    arn = create_function(workflow_clients, f"{HANDLERS}.exit_now")
+    result = lambda_runner.invoke(arn, {})
+    assert result.json()["errorType"] == "Runtime.ExitError"
+    assert "status 3" in result.json()["errorMessage"]
+    assert arn not in lambda_runner._workers
+    assert lambda_runner.invoke(arn, {}).json()["errorType"] == "Runtime.ExitError"
