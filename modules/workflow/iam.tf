@@ -78,7 +78,16 @@ data "aws_iam_policy_document" "this" {
     resources = [local.endpoint_arn, "${local.sagemaker}:endpoint-config/*"]
   }
 
-  # Tags given in Create* calls need AddTags on the resource being created.
+  # "create or update": the workflow looks for the endpoint by name; ListEndpoints takes no
+  # resource ARN.
+  statement {
+    sid       = "FindEndpoint"
+    actions   = ["sagemaker:ListEndpoints"]
+    resources = ["*"]
+  }
+
+  # The SageMaker integrations' documented policies include ListTags, and AddTags for any Tags a
+  # Create* request carries (none today), scoped to what the workflow creates.
   statement {
     sid     = "TagCreatedResources"
     actions = ["sagemaker:AddTags", "sagemaker:ListTags"]

@@ -110,6 +110,11 @@ run "grants_each_integration_exactly_what_it_needs" {
   }
 
   assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "FindEndpoint"]).actions == toset(["sagemaker:ListEndpoints"])
+    error_message = "The endpoint lookup (aws-sdk:sagemaker:listEndpoints) needs ListEndpoints."
+  }
+
+  assert {
     condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ClaimObject"]).resources == toset([var.claims_table.arn])
     error_message = "The claim writes only to the claims table."
   }
