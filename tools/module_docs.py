@@ -28,7 +28,7 @@ def _blocks(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as handle:
-        parsed = hcl2.load(handle)
+        parsed = hcl2.load(handle, with_meta=True)
     return [(name, body) for block in parsed.get(kind, []) for name, body in block.items()]
 
 
@@ -53,6 +53,18 @@ def _type_source(lines: list[str], start: int, end: int) -> str:
     return joined
 
 
+def _literal(value: Any) -> Any:
+    """A default as Terraform writes it: python-hcl2 wraps bare expressions as ``${...}``."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"\$\{(.*)\}", value, flags=re.DOTALL)
+        return None if match and match.group(1) == "null" else value
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items() if not k.startswith("__")}
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    return value
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -72,14 +84,14 @@ def render_tables(module_dir: Path) -> str:
     for name, body in _blocks(variables_file, "variable"):
         type_text = _type_source(lines, body["__start_line__"], body["__end_line__"])
         has_default = "default" in body
-        default = json.dumps(body["default"][0] if has_default else None) if has_default else "n/a"
+        default = json.dumps(_literal(body["default"])) if has_default else "n/a"
         rows.append(
-            f"| `{name}` | {_cell(body.get('description', [''])[0])} | `{_cell(type_text)}` "
+            f"| `{name}` | {_cell(body.get('description', ''))} | `{_cell(type_text)}` "
             f"| `{_cell(default)}` | {'no' if has_default else 'yes'} |"
         )
     rows += ["", "## Outputs", "", "| Name | Description |", "|---|---|"]
     for name, body in _blocks(module_dir / "outputs.tf", "output"):
-        rows.append(f"| `{name}` | {_cell(body.get('description', [''])[0])} |")
+        rows.append(f"| `{name}` | {_cell(body.get('description', ''))} |")
     return "\n".join(rows)
 
 
