@@ -13,7 +13,9 @@ import logging
 import math
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -158,15 +160,19 @@ def forest_params(args: argparse.Namespace) -> model.ForestParams:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Fit, calibrate, choose the threshold, write the model, evaluate on the holdout, report."""
     params = forest_params(args)
-    slices = train_validation_holdout(
-        load_features(args.train_dir), args.holdout_fraction, args.validation_fraction
-    )
+    timer = PhaseTimer()
+    with timer.phase("load_and_split"):
+        slices = train_validation_holdout(
+            load_features(args.train_dir), args.holdout_fraction, args.validation_fraction
+        )
     periods = slices.periods()
     log.info("split by loan date: %s", periods)
-    pipeline = model.fit_forest(slices.train, params, args.n_jobs)
-    calibration, threshold = model.calibrate_and_choose_threshold(
-        pipeline, slices.validation, args.threshold_beta
-    )
+    with timer.phase("fit"):
+        pipeline = model.fit_forest(slices.train, params, args.n_jobs)
+    with timer.phase("calibrate_and_threshold"):
+        calibration, threshold = model.calibrate_and_choose_threshold(
+            pipeline, slices.validation, args.threshold_beta
+        )
     metadata = {
         "features": list(FEATURES),
         "nullable_features": list(NULLABLE_FEATURES),
@@ -184,22 +190,40 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "periods": periods,
     }
-    export.write_model_dir(args.model_dir, pipeline, calibration, metadata)
+    with timer.phase("write_model"):
+        export.write_model_dir(args.model_dir, pipeline, calibration, metadata)
     evaluation, probabilities = _evaluate_served_model(
-        args.model_dir, pipeline, calibration, slices, metadata
+        args.model_dir, pipeline, calibration, slices, metadata, timer=timer
     )
+    with timer.phase("report"):
+        html = report.render_report(evaluation, model.labels(slices.holdout), probabilities)
+    evaluation["phase_seconds"] = timer.seconds
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / EVALUATION_FILE).write_text(
         json.dumps(evaluation, indent=2) + "\n", encoding="utf-8"
     )
-    (args.output_dir / report.REPORT_FILE).write_text(
-        report.render_report(evaluation, model.labels(slices.holdout), probabilities),
-        encoding="utf-8",
-    )
+    (args.output_dir / report.REPORT_FILE).write_text(html, encoding="utf-8")
     for name in LOGGED_METRICS:
         metric_log.info("METRIC %s=%.6g", name, evaluation[name])
     log.info("evaluation and report written to %s", args.output_dir)
     return evaluation
+
+
+class PhaseTimer:
+    """Wall and CPU seconds of each phase of the job (evaluation.json's `phase_seconds`)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, dict[str, float]] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.seconds[name] = {
+            "wall": round(time.perf_counter() - wall, 3),
+            "cpu": round(time.process_time() - cpu, 3),  # every thread of this process
+        }
+        log.info("%s took %.2f s (%.2f s CPU)", name, *self.seconds[name].values())
 
 
 def _evaluate_served_model(
@@ -208,22 +232,33 @@ def _evaluate_served_model(
     calibration: model.Calibration,
     slices: Slices,
     metadata: dict[str, Any],
+    *,
+    timer: PhaseTimer,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """The holdout evaluation of the model as it will be served (model.onnx behind inference.py)
     and its holdout probabilities.
 
     Refuses (ParityError) a model whose ONNX form does not reproduce scikit-learn's scores.
     """
-    served = inference.model_fn(str(model_dir))
-    holdout_rows, y_holdout = model.features_matrix(slices.holdout), model.labels(slices.holdout)
-    parity = export.check_parity(served, pipeline, calibration, holdout_rows)
-    probabilities = served.predict_proba(holdout_rows)
-    train_positive_rate = float(model.labels(slices.train).mean())
-    seed = metadata["hyperparameters"]["random_state"]
-    evaluation = {
-        **evaluate.holdout_metrics(
+    with timer.phase("evaluate"):
+        served = inference.model_fn(str(model_dir))
+        holdout_rows = model.features_matrix(slices.holdout)
+        y_holdout = model.labels(slices.holdout)
+        scores, probabilities = served.scores_and_probabilities(holdout_rows)
+        parity = export.check_parity(pipeline, calibration, holdout_rows, scores, probabilities)
+        train_positive_rate = float(model.labels(slices.train).mean())
+        metrics = evaluate.holdout_metrics(
             y_holdout, probabilities, metadata["threshold"], train_positive_rate
-        ),
+        )
+    with timer.phase("permutation_importances"):
+        permutation = evaluate.permutation_importances(
+            served.predict_proba,
+            holdout_rows,
+            y_holdout,
+            seed=metadata["hyperparameters"]["random_state"],
+        )
+    evaluation = {
+        **metrics,
         "n_train": len(slices.train),
         "n_validation": len(slices.validation),
         "n_test": len(slices.holdout),
@@ -231,9 +266,7 @@ def _evaluate_served_model(
         "threshold_rule": metadata["threshold_rule"],
         "calibration": metadata["calibration"],
         "feature_importances": model.feature_importances(pipeline),
-        "permutation_importances": evaluate.permutation_importances(
-            served.predict_proba, holdout_rows, y_holdout, seed=seed
-        ),
+        "permutation_importances": permutation,
         "hyperparameters": metadata["hyperparameters"],
         "onnx_max_abs_difference": parity,
         "training_job": metadata["training_job"],

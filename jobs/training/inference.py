@@ -87,18 +87,27 @@ class CreditRiskModel:
         The graph fills nulls and rounds values exactly as the scikit-learn pipeline does before
         its trees compare them with their thresholds (docs/training.md, "Exactness").
         """
-        (probabilities,) = self._run(FOREST_OUTPUT, rows)
-        return np.asarray(probabilities[:, 1], dtype=np.float64)
+        (probabilities,) = self._run([FOREST_OUTPUT], rows)
+        return _class_one(probabilities)
 
     def predict_proba(self, rows: np.ndarray) -> np.ndarray:
         """Calibrated probability of default for each row (computed inside the graph)."""
-        (probabilities,) = self._run(PROBABILITY_OUTPUT, rows)
+        (probabilities,) = self._run([PROBABILITY_OUTPUT], rows)
         return np.asarray(probabilities, dtype=np.float64)
 
-    def _run(self, output: str, rows: np.ndarray) -> list[np.ndarray]:
+    def scores_and_probabilities(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`forest_scores` and `predict_proba` of the same rows from one run of the graph."""
+        forest, calibrated = self._run([FOREST_OUTPUT, PROBABILITY_OUTPUT], rows)
+        return _class_one(forest), np.asarray(calibrated, dtype=np.float64)
+
+    def _run(self, outputs: list[str], rows: np.ndarray) -> list[np.ndarray]:
         features = np.ascontiguousarray(rows, dtype=np.float64)
-        result: list[np.ndarray] = self.session.run([output], {self._input_name: features})
+        result: list[np.ndarray] = self.session.run(outputs, {self._input_name: features})
         return result
+
+
+def _class_one(probabilities: np.ndarray) -> np.ndarray:
+    return np.asarray(probabilities[:, 1], dtype=np.float64)
 
 
 def model_fn(model_dir: str) -> CreditRiskModel:

@@ -59,14 +59,17 @@ def score_logit(scores: np.ndarray) -> np.ndarray:
 class ForestParams:
     """The forest's hyperparameters (the training job's `--n-estimators` and friends)."""
 
-    n_estimators: int = 200
+    # 50 trees rank the holdout as well as 200 did (98.5-99 % of the oracle's ROC-AUC at full
+    # size) in a quarter of the fitting time (docs/training.md, tuning).
+    n_estimators: int = 50
     max_depth: int | None = 12
     # A fraction of the training rows (or a count): leaves of 0.3 % of the rows keep the forest's
     # steps small and its scores smooth at every data size (docs/training.md, tuning).
     min_samples_leaf: int | float = 0.003
     max_features: str | int | float | None = "sqrt"
-    # Each tree's bootstrap sample draws 30 % of the training rows: 3x faster, no worse.
-    max_samples: float | None = 0.3
+    # Each tree's bootstrap sample draws 20 % of the training rows: faster, no worse; smaller
+    # samples lose quality on small files (under 3,000 users).
+    max_samples: float | None = 0.2
     class_weight: str | None = "balanced_subsample"
     random_state: int = 0
 

@@ -76,6 +76,19 @@ def test_training_job_runs_with_sagemaker_defaults_and_writes_everything(job_run
     assert metadata["threshold"] == evaluation["threshold"]
 
 
+def test_training_job_records_the_wall_and_cpu_time_of_each_phase(job_run):
+    tmp_path, _, result = job_run
+    evaluation = json.loads((tmp_path / "output" / "evaluation.json").read_text())
+    phases = evaluation["phase_seconds"]
+    assert list(phases) == [
+        "load_and_split", "fit", "calibrate_and_threshold", "write_model", "evaluate",
+        "permutation_importances", "report",
+    ]  # fmt: skip
+    assert all(set(times) == {"wall", "cpu"} for times in phases.values())
+    assert phases["fit"]["cpu"] > 0
+    assert "fit took" in result.stderr
+
+
 def test_training_job_logs_metric_lines_for_metric_definitions(job_run):
     tmp_path, _, result = job_run
     evaluation = json.loads((tmp_path / "output" / "evaluation.json").read_text())

@@ -42,3 +42,18 @@ def test_permutation_importances_credit_only_the_feature_the_scores_use():
     assert importances["age"] > 0.3
     others = [value for name, value in importances.items() if name != "age"]
     assert max(abs(value) for value in others) == 0.0
+
+
+def test_permutation_importances_score_at_most_max_rows_rows():
+    rng = np.random.default_rng(1)
+    rows = rng.normal(size=(5000, len(FEATURES)))
+    y = (rows[:, 0] + rng.normal(0, 0.5, len(rows)) > 1).astype(int)
+    sizes: list[int] = []
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        sizes.append(len(x))
+        return x[:, 0]
+
+    importances = permutation_importances(predict, rows, y, seed=0, repeats=2, max_rows=1200)
+    assert sizes == [1200] * (1 + 2 * len(FEATURES))
+    assert importances["nb_previous_loans"] > 0.3

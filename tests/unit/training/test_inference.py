@@ -196,3 +196,12 @@ def test_null_is_scored_as_the_training_pipeline_scores_it(served, trained_model
     np.testing.assert_allclose(
         served.forest_scores(rows), pipeline.predict_proba(rows)[:, 1], atol=1e-6, rtol=0
     )
+
+
+def test_scores_and_probabilities_equal_the_two_separate_outputs(served, feature_frame):
+    rows = feature_frame.loc[:, list(schema.FEATURES)].to_numpy(dtype=np.float64, na_value=np.nan)
+    scores, probabilities = served.scores_and_probabilities(rows)
+    np.testing.assert_array_equal(scores, served.forest_scores(rows))
+    np.testing.assert_array_equal(probabilities, served.predict_proba(rows))
+    assert scores.shape == probabilities.shape == (len(rows),)
+    assert not np.array_equal(scores, probabilities)  # the calibration changed the forest's score

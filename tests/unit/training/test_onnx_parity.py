@@ -137,11 +137,12 @@ def test_check_parity_refuses_a_model_that_serves_other_numbers(
     pipeline, served, calibration, feature_frame
 ):
     rows = features_matrix(feature_frame)
-    assert check_parity(served, pipeline, calibration, rows) <= PARITY_TOLERANCE
+    answered = served.scores_and_probabilities(rows)
+    assert check_parity(pipeline, calibration, rows, *answered) <= PARITY_TOLERANCE
     shifted = Calibration(calibration.slope, calibration.intercept + 0.01)
     with pytest.raises(ParityError, match="differ by up to"):
-        check_parity(served, pipeline, shifted, rows)
+        check_parity(pipeline, shifted, rows, *answered)
     other = clone(pipeline).set_params(forest__random_state=99)
     other.fit(rows, feature_frame["status"].to_numpy())
     with pytest.raises(ParityError, match="differ by up to"):
-        check_parity(served, other, calibration, rows)
+        check_parity(other, calibration, rows, *answered)
