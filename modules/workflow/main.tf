@@ -39,6 +39,7 @@ locals {
     rf_n_estimators            = tostring(var.jobs.rf_n_estimators)
     rf_max_depth               = tostring(var.jobs.rf_max_depth)
     rf_min_samples_leaf        = tostring(var.jobs.rf_min_samples_leaf)
+    rf_max_samples             = tostring(var.jobs.rf_max_samples)
   }
 
   definition = templatefile(var.definition_template_path, local.placeholders)

@@ -142,9 +142,10 @@ variable "jobs" {
   type = object({
     processing_instance_type = optional(string, "ml.t3.medium")
     training_instance_type   = optional(string, "ml.m5.large")
-    rf_n_estimators          = optional(number, 300)
+    rf_n_estimators          = optional(number, 50)
     rf_max_depth             = optional(number, 12)
-    rf_min_samples_leaf      = optional(number, 5)
+    rf_min_samples_leaf      = optional(number, 0.003)
+    rf_max_samples           = optional(number, 0.2)
   })
   default = {}
 
@@ -157,9 +158,19 @@ variable "jobs" {
 
   validation {
     condition = alltrue([
-      for value in [var.jobs.rf_n_estimators, var.jobs.rf_max_depth, var.jobs.rf_min_samples_leaf] : value >= 1 && value == floor(value)
+      for value in [var.jobs.rf_n_estimators, var.jobs.rf_max_depth] : value >= 1 && value == floor(value)
     ])
-    error_message = "jobs.rf_n_estimators, rf_max_depth and rf_min_samples_leaf must be whole numbers of at least 1."
+    error_message = "jobs.rf_n_estimators and rf_max_depth must be whole numbers of at least 1."
+  }
+
+  validation {
+    condition     = var.jobs.rf_min_samples_leaf > 0 && (var.jobs.rf_min_samples_leaf < 1 || var.jobs.rf_min_samples_leaf == floor(var.jobs.rf_min_samples_leaf))
+    error_message = "jobs.rf_min_samples_leaf must be a fraction of the training rows in (0, 1) or a whole number of rows of at least 1."
+  }
+
+  validation {
+    condition     = var.jobs.rf_max_samples > 0 && var.jobs.rf_max_samples <= 1
+    error_message = "jobs.rf_max_samples (the share of training rows each tree's bootstrap sample draws) must be in (0, 1]."
   }
 }
 

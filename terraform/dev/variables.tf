@@ -85,9 +85,10 @@ variable "jobs" {
   type = object({
     processing_instance_type = optional(string, "ml.t3.medium")
     training_instance_type   = optional(string, "ml.m5.large")
-    rf_n_estimators          = optional(number, 300)
+    rf_n_estimators          = optional(number, 50)
     rf_max_depth             = optional(number, 12)
-    rf_min_samples_leaf      = optional(number, 5)
+    rf_min_samples_leaf      = optional(number, 0.003)
+    rf_max_samples           = optional(number, 0.2)
   })
   default = {}
 }

@@ -59,9 +59,10 @@ run "renders_every_placeholder_with_the_real_values" {
       api_base_url               = "https://abc123.execute-api.eu-west-1.amazonaws.com"
       endpoint_poll_seconds      = "30"
       endpoint_max_polls         = "60"
-      rf_n_estimators            = "300"
+      rf_n_estimators            = "50"
       rf_max_depth               = "12"
-      rf_min_samples_leaf        = "5"
+      rf_min_samples_leaf        = "0.003"
+      rf_max_samples             = "0.2"
     }
     error_message = "Every placeholder of docs/design/interfaces.md section 4 must get its value."
   }
@@ -168,6 +169,39 @@ run "rejects_fractional_hyperparameters" {
   }
 
   expect_failures = [var.jobs]
+}
+
+run "rejects_a_min_samples_leaf_between_fraction_and_count" {
+  command = plan
+
+  variables {
+    jobs = { rf_min_samples_leaf = 1.5 }
+  }
+
+  expect_failures = [var.jobs]
+}
+
+run "rejects_a_max_samples_outside_zero_to_one" {
+  command = plan
+
+  variables {
+    jobs = { rf_max_samples = 1.5 }
+  }
+
+  expect_failures = [var.jobs]
+}
+
+run "accepts_a_min_samples_leaf_row_count" {
+  command = plan
+
+  variables {
+    jobs = { rf_min_samples_leaf = 5, rf_max_samples = 1 }
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Placeholders.Result.rf_min_samples_leaf == "5"
+    error_message = "A whole row count is passed on as is."
+  }
 }
 
 run "rejects_bad_endpoint_name" {
