@@ -1,6 +1,8 @@
 """Training and serving at full size (36,457 users, about 777k loans).
 
-- the training job as a process: wall time and peak memory (the child's max RSS), artifact sizes;
+- the training job as a process: wall time, CPU time and peak memory (the child's max RSS), the
+  wall and CPU seconds of each of its phases (evaluation.json's `phase_seconds`), the load average
+  around it (the machine is shared), artifact sizes;
 - in-process single-row latency of input_fn -> predict_fn -> output_fn (ONNX Runtime) over 10k
   calls, side by side with scikit-learn's predict_proba on the same model and the same rows;
 - latency through the local endpoint server over HTTP: the boto3 `sagemaker-runtime` client, and
@@ -48,6 +50,9 @@ WARM_UP_CALLS = 200
 # round is recorded.
 ROUNDS = 3
 TARGETS = {
+    # Issue 7: upload -> endpoint InService in 120 s on this machine, processing and ingestion
+    # and deployment included; training gets about a quarter of it.
+    "training_wall_seconds": 30.0,
     "in_process_p99_ms": 0.25,
     "speedup_vs_sklearn_p99": 10.0,
     "roc_auc_share_of_oracle": 0.95,
@@ -86,7 +91,16 @@ def run() -> dict[str, Any]:
                 "generate_seconds": generate["wall_seconds"],
                 "processing_seconds": processing["wall_seconds"],
             },
-            "training": {**training, "hyperparameters": evaluation["hyperparameters"]},
+            "training": {
+                **training,
+                "phase_seconds": evaluation["phase_seconds"],
+                "outside_phases_wall_seconds": round(
+                    training["wall_seconds"]
+                    - sum(phase["wall"] for phase in evaluation["phase_seconds"].values()),
+                    2,
+                ),  # interpreter start-up, imports, writing the outputs
+                "hyperparameters": evaluation["hyperparameters"],
+            },
             "artifact_bytes": {
                 "model.tar.gz": tarball.stat().st_size,
                 "model.onnx": (root / "model" / "model.onnx").stat().st_size,
@@ -103,7 +117,9 @@ def run() -> dict[str, Any]:
 
 
 def _run_child(argv: Sequence[str], log_path: Path) -> dict[str, Any]:
-    """Run `python argv`: wall time, CPU time and the child's own peak RSS (exact, from wait4)."""
+    """Run `python argv`: wall time, CPU time and the child's own peak RSS (exact, from wait4),
+    and the 1-minute load average before and after."""
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
@@ -122,6 +138,7 @@ def _run_child(argv: Sequence[str], log_path: Path) -> dict[str, Any]:
         "wall_seconds": round(time.perf_counter() - started, 2),
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports kilobytes
+        "load_average_1m_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
@@ -250,6 +267,8 @@ def _http_latency(tarball: Path, root: Path, holdout: pd.DataFrame) -> dict[str,
 def _met(results: dict[str, Any]) -> dict[str, bool]:
     latency = results["in_process_latency"]
     return {
+        "training_wall_seconds": results["training"]["wall_seconds"]
+        <= TARGETS["training_wall_seconds"],
         "in_process_p99_ms": latency["input_fn_predict_fn_output_fn_onnx"]["p99_ms"]
         < TARGETS["in_process_p99_ms"],
         "speedup_vs_sklearn_p99": latency["speedup_p99_sklearn_over_full_path"]
