@@ -146,9 +146,9 @@ def test_ingest_retries_throttling_and_5xx(
 ) -> None:
     arm_faults(featurestore_env, count=2, status=status, code=code, operation=OPERATIONS[api])
 
-    code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest", "--api", api)
+    exit_code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest", "--api", api)
 
-    assert code == 0
+    assert exit_code == 0
     assert report["records_written"] == 4
     assert report["calls_retried"] >= 1
 
