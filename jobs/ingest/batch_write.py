@@ -7,8 +7,9 @@ botocore writes) and keeps from botocore what it is good at:
 - credentials (the default chain, refreshed when they expire), region and endpoint resolution
   (`AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME` included), from a client made once;
 - SigV4 signing (`SigV4Auth` with the model's signing name, `sagemaker`);
-- the HTTP session (`URLLib3Session`: a pooled keep-alive urllib3 connection, proxies and CA
-  bundle as a client would have them, connection errors mapped to botocore's exceptions);
+- the HTTP session where a proxy or a client certificate is configured (`URLLib3Session`);
+  otherwise `jobs.ingest.connections` keeps one connection per thread, for a third of the CPU,
+  with botocore's CA bundle, timeouts and connection exceptions;
 - parsing answers and AWS error bodies (the rest-json parser with the operation's output shape);
 - the retry rules (`jobs.ingest.retries`).
 The request is the one botocore sends for the same call: same URL, body, signed headers
@@ -32,9 +33,11 @@ from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
 from botocore.endpoint import EndpointCreator
 from botocore.exceptions import NoCredentialsError
 from botocore.hooks import HierarchicalEmitter
+from botocore.httpsession import ProxyConfiguration
 from botocore.parsers import create_parser
 from botocore.session import Session
 
+from jobs.ingest.connections import ThreadConnections
 from jobs.ingest.records import failed_record
 from jobs.ingest.retries import RetryPolicy
 
@@ -103,21 +106,7 @@ class BatchWriteRecordSender:
         self.max_attempts = max_attempts
         self._credentials = credentials
         self._parser = create_parser(service_model.protocol)
-        config = client.meta.config
-        endpoint = EndpointCreator(HierarchicalEmitter()).create_endpoint(
-            service_model,
-            region_name=self.region,
-            endpoint_url=client.meta.endpoint_url,
-            verify=session.get_config_variable("ca_bundle"),
-            # (connect, read), as botocore's client passes it (its stubs say float)
-            timeout=(config.connect_timeout, config.read_timeout),  # type: ignore[arg-type]
-            max_pool_connections=max_pool_connections,
-            proxies=config.proxies,
-            socket_options=SOCKET_OPTIONS,
-            client_cert=config.client_cert,
-            proxies_config=config.proxies_config,
-        )
-        self._http = endpoint.http_session
+        self._http = _transport(session, client, max_pool_connections)
 
     def prepare(self, body: bytes, *, invocation_id: str, attempt: int) -> AWSPreparedRequest:
         """The signed request, as botocore would prepare it for the same call."""
@@ -154,6 +143,40 @@ class BatchWriteRecordSender:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _transport(session: Session, client: Any, max_pool_connections: int) -> Any:
+    """Plain keep-alive connections, or botocore's own session where it must do more.
+
+    A proxy or a client certificate for the endpoint is left to botocore's `URLLib3Session`
+    (tunnelling, mTLS); otherwise `ThreadConnections` sends the same requests for less CPU.
+    """
+    config = client.meta.config
+    endpoint_url = client.meta.endpoint_url
+    verify = session.get_config_variable("ca_bundle")
+    if client.meta.config.client_cert is None and not ProxyConfiguration(
+        proxies=config.proxies, proxies_settings=config.proxies_config
+    ).proxy_url_for(endpoint_url):
+        return ThreadConnections(
+            endpoint_url,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+            verify=verify,
+        )
+    endpoint = EndpointCreator(HierarchicalEmitter()).create_endpoint(
+        client.meta.service_model,
+        region_name=client.meta.region_name,
+        endpoint_url=endpoint_url,
+        verify=verify,
+        # (connect, read), as botocore's client passes it (its stubs say float)
+        timeout=(config.connect_timeout, config.read_timeout),  # type: ignore[arg-type]
+        max_pool_connections=max_pool_connections,
+        proxies=config.proxies,
+        socket_options=SOCKET_OPTIONS,
+        client_cert=config.client_cert,
+        proxies_config=config.proxies_config,
+    )
+    return endpoint.http_session
 
 
 @dataclass
