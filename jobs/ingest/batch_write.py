@@ -36,6 +36,7 @@ from botocore.hooks import HierarchicalEmitter
 from botocore.httpsession import ProxyConfiguration
 from botocore.parsers import create_parser
 from botocore.session import Session
+from botocore.utils import get_environ_proxies
 
 from jobs.ingest.connections import ThreadConnections
 from jobs.ingest.records import failed_record
@@ -154,9 +155,10 @@ def _transport(session: Session, client: Any, max_pool_connections: int) -> Any:
     config = client.meta.config
     endpoint_url = client.meta.endpoint_url
     verify = session.get_config_variable("ca_bundle")
-    if client.meta.config.client_cert is None and not ProxyConfiguration(
-        proxies=config.proxies, proxies_settings=config.proxies_config
-    ).proxy_url_for(endpoint_url):
+    # the client's proxies, else the environment's (HTTPS_PROXY, NO_PROXY), as botocore decides
+    proxies = config.proxies if config.proxies is not None else get_environ_proxies(endpoint_url)
+    proxy = ProxyConfiguration(proxies=proxies).proxy_url_for(endpoint_url)
+    if config.client_cert is None and not proxy:
         return ThreadConnections(
             endpoint_url,
             connect_timeout=config.connect_timeout,

@@ -34,11 +34,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import boto3
+import botocore
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.session import Session
 
-from jobs.ingest.batch_write import BatchOutcome, BatchWriteRecordSender, write_batch
+from jobs.ingest.batch_write import OPERATION, BatchOutcome, BatchWriteRecordSender, write_batch
 from jobs.ingest.records import FeatureRecords, failed_record
 from jobs.ingest.retries import RetryMode, RetryPolicy
 
@@ -136,6 +137,14 @@ def make_writer(settings: WriterSettings) -> Writer:
     session = Session()
     client = make_client(settings, session)
     if settings.api == "put-record":
+        return Writer(functools.partial(put_record, client), 1)
+    if OPERATION not in client.meta.service_model.operation_names:
+        log.warning(
+            "botocore %s has no %s: writing with PutRecord instead (upgrade boto3 for the "
+            "batched path)",
+            botocore.__version__,
+            OPERATION,
+        )
         return Writer(functools.partial(put_record, client), 1)
     sender = BatchWriteRecordSender(
         session,

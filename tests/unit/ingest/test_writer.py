@@ -12,10 +12,11 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import EndpointConnectionError
 from botocore.session import Session
 
+from jobs.ingest import writer
 from jobs.ingest.batch_write import Answer, BatchOutcome, write_batch
 from jobs.ingest.records import FeatureRecords, failed_record
 from jobs.ingest.retries import RetryPolicy
-from jobs.ingest.writer import SERVICE, ShardWriter, Writer, WriterSettings
+from jobs.ingest.writer import SERVICE, ShardWriter, Writer, WriterSettings, make_writer
 from tests.unit.ingest.test_records import features
 
 OPERATION_MODEL = Session().get_service_model(SERVICE).operation_model("BatchWriteRecord")
@@ -203,3 +204,22 @@ def test_shard_writer_stops_after_max_failures_and_counts_the_rest_not_attempted
     assert len(result.failed) >= 2
     assert result.not_attempted > 0
     assert result.written + len(result.failed) + result.not_attempted == 40
+
+
+def test_make_writer_batches_25_records_a_call_by_default() -> None:
+    made = make_writer(WriterSettings("g", region="eu-west-1"))
+    made.close()
+
+    assert made.size == 25
+
+
+def test_make_writer_falls_back_to_put_record_without_batch_write_record(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An older botocore (an older SageMaker container) lacks the operation: PutRecord then."""
+    monkeypatch.setattr(writer, "OPERATION", "NoSuchOperation")
+
+    made = make_writer(WriterSettings("g", region="eu-west-1"))
+
+    assert made.size == 1
+    assert "writing with PutRecord instead" in caplog.text
