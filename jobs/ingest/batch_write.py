@@ -8,7 +8,7 @@ botocore writes) and keeps from botocore what it is good at:
   (`AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME` included), from a client made once;
 - SigV4 signing (`SigV4Auth` with the model's signing name, `sagemaker`);
 - the HTTP session where a proxy or a client certificate is configured (`URLLib3Session`);
-  otherwise `jobs.ingest.connections` keeps one connection per thread, for a third of the CPU,
+  otherwise `jobs.ingest.connections` keeps one connection per thread, for less than half the CPU,
   with botocore's CA bundle, timeouts and connection exceptions;
 - parsing answers and AWS error bodies (the rest-json parser with the operation's output shape);
 - the retry rules (`jobs.ingest.retries`).
