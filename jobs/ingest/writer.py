@@ -54,7 +54,7 @@ API_HELP = (
 )
 SERVICE: Literal["sagemaker-featurestore-runtime"] = "sagemaker-featurestore-runtime"
 ENCODE_BLOCK = 10_000  # records encoded at a time: bounds the memory of the JSON entries
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 8  # calls in flight per process: more requests share each local commit
 
 
 def default_processes() -> int:
