@@ -223,3 +223,14 @@ def test_make_writer_falls_back_to_put_record_without_batch_write_record(
 
     assert made.size == 1
     assert "writing with PutRecord instead" in caplog.text
+
+
+def test_write_batch_in_adaptive_mode_feeds_throttling_to_botocore_rate_limiter() -> None:
+    sender = ScriptedSender([throttle_first_leave_second, whole_call(400, "Throttling"), ok])
+    policy = RetryPolicy(OPERATION_MODEL, 3, mode="adaptive", rng=lambda: 0.0)
+
+    outcome = write_batch(sender, policy, ENTRIES, sleep=lambda seconds: None)  # type: ignore[arg-type]
+
+    assert (outcome.written, outcome.failed) == (4, [])
+    assert policy._limiter is not None
+    assert policy._limiter._enabled  # throttling turned botocore's client-side limiter on
