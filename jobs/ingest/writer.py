@@ -49,8 +49,8 @@ Api = Literal["batch-write-record", "put-record"]
 API_CHOICES: tuple[Api, ...] = ("batch-write-record", "put-record")
 DEFAULT_API: Api = "batch-write-record"
 API_HELP = (
-    "batch-write-record (default): BatchWriteRecord, 25 records a call, requests built and "
-    "signed by the job; put-record: one boto3 PutRecord call per record"
+    "batch-write-record (default): BatchWriteRecord, 25 records a call, built by the job and "
+    "signed with botocore's SigV4; put-record: one boto3 PutRecord call per record"
 )
 SERVICE: Literal["sagemaker-featurestore-runtime"] = "sagemaker-featurestore-runtime"
 ENCODE_BLOCK = 10_000  # records encoded at a time: bounds the memory of the JSON entries
