@@ -13,14 +13,22 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jobs.ingest.records import latest_loan_mask, read_features, record_batch
-from jobs.ingest.writer import API_CHOICES, API_HELP, ShardResult, WriterSettings, write_all
+from jobs.ingest.records import FeatureRecords, read_features
+from jobs.ingest.writer import (
+    API_CHOICES,
+    API_HELP,
+    DEFAULT_API,
+    DEFAULT_THREADS,
+    ShardResult,
+    WriterSettings,
+    default_processes,
+    write_all,
+)
 
 log = logging.getLogger("jobs.ingest")
 
@@ -35,16 +43,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--input-dir", type=Path, default=DEFAULT_INPUT_DIR)
     parser.add_argument("--output-dir", type=Path, default=DEFAULT_OUTPUT_DIR)
     parser.add_argument("--feature-group", required=True, help="feature group name or ARN")
-    parser.add_argument("--api", choices=API_CHOICES, default="put-record", help=API_HELP)
+    parser.add_argument("--api", choices=API_CHOICES, default=DEFAULT_API, help=API_HELP)
     parser.add_argument(
         "--processes",
         type=int,
-        default=os.cpu_count() or 1,
+        default=default_processes(),
         help="writer processes (default: CPUs)",
     )
-    parser.add_argument("--threads", type=int, default=8, help="calls in flight per process")
     parser.add_argument(
-        "--max-attempts", type=int, default=8, help="attempts per record (botocore)"
+        "--threads", type=int, default=DEFAULT_THREADS, help="calls in flight per process"
+    )
+    parser.add_argument(
+        "--max-attempts",
+        type=int,
+        default=8,
+        help="attempts per record, each call and each failed entry (botocore's rules)",
     )
     parser.add_argument("--retry-mode", choices=("standard", "adaptive"), default="standard")
     parser.add_argument(
@@ -88,20 +101,19 @@ def run(input_dir: Path, output_dir: Path, settings: WriterSettings) -> int:
     except (FileNotFoundError, ValueError) as error:
         log.error("cannot read features: %s", error)
         return EXIT_BAD_ARGUMENTS
-    latest = latest_loan_mask(table)
-    batch = record_batch(table, latest)
-    online = int(latest.sum())
+    records = FeatureRecords.from_features(table)
+    online = records.online
     log.info(
         "ingesting %d records (%d users' latest to both stores) into %s with %d x %d workers",
-        len(batch),
+        len(records),
         online,
         settings.feature_group,
         settings.processes,
         settings.threads,
     )
-    result = write_all(batch, settings)
+    result = write_all(records, settings)
     report = build_report(
-        settings.feature_group, len(batch), online, result, time.perf_counter() - started
+        settings.feature_group, len(records), online, result, time.perf_counter() - started
     )
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / REPORT_NAME).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -109,7 +121,7 @@ def run(input_dir: Path, output_dir: Path, settings: WriterSettings) -> int:
         log.error(
             "%d of %d records failed after retries and %d were not attempted; see %s",
             report["records_failed"],
-            len(batch),
+            len(records),
             report["records_not_attempted"],
             output_dir / REPORT_NAME,
         )

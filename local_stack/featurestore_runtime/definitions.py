@@ -7,6 +7,7 @@ asked on first use of a group name and cached.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -34,6 +35,14 @@ class FeatureGroup:
     feature_types: Mapping[str, str]
     online: bool = True
     offline: bool = True
+
+    @functools.cached_property
+    def integral_features(self) -> tuple[str, ...]:
+        return tuple(n for n, t in self.feature_types.items() if t == "Integral")
+
+    @functools.cached_property
+    def fractional_features(self) -> tuple[str, ...]:
+        return tuple(n for n, t in self.feature_types.items() if t == "Fractional")
 
     @classmethod
     def from_description(cls, description: Mapping[str, Any]) -> FeatureGroup:

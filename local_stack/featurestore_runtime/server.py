@@ -7,18 +7,21 @@ BatchWriteRecord `POST /BatchWriteRecord`.
 Errors carry `x-amzn-ErrorType` and `{"message"}` as AWS sends them, so botocore raises the
 modelled exceptions. Admin routes for tests and the local stack live under `/_local/`.
 Writes are committed in groups: a write is acknowledged only after its group commit.
+The BatchWriteRecord path does little per record: msgspec decodes the body into typed shapes,
+one validation pass per record, the batch's writes staged with two `executemany`, a fixed answer
+when every entry was written.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from aiohttp import web
 
 from local_stack.featurestore_runtime.definitions import (
@@ -28,10 +31,13 @@ from local_stack.featurestore_runtime.definitions import (
 )
 from local_stack.featurestore_runtime.records import (
     RecordValidationError,
+    WriteEntry,
+    decode_batch_write_record,
+    decode_put_record,
     parse_event_time,
+    prepare_write,
     select_features,
     target_stores,
-    validate_record,
 )
 from local_stack.featurestore_runtime.store import Store, offline_rows_json
 
@@ -40,6 +46,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
+ALL_WRITTEN = msgspec.json.encode({"Errors": [], "UnprocessedEntries": []})
 
 
 class AwsError(Exception):
@@ -51,7 +58,7 @@ class AwsError(Exception):
 def aws_error_response(status: int, code: str, message: str) -> web.Response:
     return web.Response(
         status=status,
-        body=json.dumps({"message": message}).encode(),
+        body=msgspec.json.encode({"message": message}),
         content_type="application/json",
         headers={"x-amzn-ErrorType": code, "x-amzn-RequestId": str(uuid.uuid4())},
     )
@@ -90,8 +97,11 @@ class FaultPlan:
     status: int = 503
     code: str = "ServiceUnavailable"
 
+    def armed(self, operation: str) -> bool:
+        return self.count > 0 and self.operation == operation
+
     def take(self, operation: str) -> AwsError | None:
-        if self.count <= 0 or self.operation != operation:
+        if not self.armed(operation):
             return None
         self.count -= 1
         return AwsError(self.status, self.code, f"injected fault ({self.count} left)")
@@ -167,18 +177,21 @@ class Runtime:
 RUNTIME = web.AppKey("runtime", Runtime)
 
 
+def json_response(body: Any) -> web.Response:
+    return web.Response(body=msgspec.json.encode(body), content_type="application/json")
+
+
 async def _json_body(request: web.Request) -> dict[str, Any]:
     try:
-        payload = json.loads(await request.read() or b"{}")
-    except ValueError as error:
+        payload = msgspec.json.decode(await request.read() or b"{}")
+    except msgspec.DecodeError as error:
         raise RecordValidationError(f"The request body is not JSON: {error}") from None
     if not isinstance(payload, dict):
         raise RecordValidationError("The request body must be a JSON object")
     return payload
 
 
-def _bounded_list(payload: dict[str, Any], key: str, limit: int) -> list[Any]:
-    items = payload.get(key)
+def _bounded_list(items: Any, key: str, limit: int) -> list[Any]:
     if not isinstance(items, list) or not 1 <= len(items) <= limit:
         raise RecordValidationError(f"{key} must hold 1 to {limit} entries")
     return items
@@ -191,32 +204,25 @@ def _record_identifier(request: web.Request) -> str:
     return value
 
 
-async def _write(runtime: Runtime, name: str, record: Any, stores: Any) -> None:
-    """Validate one PutRecord-shaped write and stage it in the open transaction."""
-    group = await runtime.group(name)
-    valid = validate_record(group, record)
-    event_time = parse_event_time(valid.event_time, group.feature_types[group.event_time])
-    online, offline = target_stores(group, stores)
-    runtime.store.put(
-        group.name,
-        valid.record_id,
-        event_time=event_time,
-        record=valid.features,
-        online=online,
-        offline=offline,
-    )
-
-
 @aws_operation
 async def put_record(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     runtime.check_faults("PutRecord")
-    payload = await _json_body(request)
-    await _write(
-        runtime, request.match_info["name"], payload.get("Record"), payload.get("TargetStores")
-    )
+    entry = decode_put_record(await request.read())
+    group = await runtime.group(request.match_info["name"])
+    runtime.store.put([prepare_write(group, entry)])
     await runtime.committer.committed()
     return web.Response(status=200, body=b"{}", content_type="application/json")
+
+
+def _entry_error(entry: WriteEntry, error: Exception) -> dict[str, Any]:
+    if isinstance(error, AwsError):
+        code, message = error.code, error.message
+    elif isinstance(error, UnknownFeatureGroupError):
+        code, message = "ResourceNotFound", f"feature group {error} not found"
+    else:
+        code, message = "ValidationError", str(error)
+    return {"Entry": msgspec.to_builtins(entry), "ErrorCode": code, "ErrorMessage": message}
 
 
 @aws_operation
@@ -224,33 +230,26 @@ async def batch_write_record(request: web.Request) -> web.Response:
     """Up to 25 writes in one call; a bad entry is reported in `Errors`, the others are written."""
     runtime = request.app[RUNTIME]
     runtime.check_faults("BatchWriteRecord")
-    entries = _bounded_list(await _json_body(request), "Entries", BATCH_WRITE_LIMIT)
+    body = decode_batch_write_record(await request.read())
+    entries = _bounded_list(body.Entries, "Entries", BATCH_WRITE_LIMIT)
+    faults = runtime.faults.armed("BatchWriteRecord.Entry")
+    writes = []
     errors: list[dict[str, Any]] = []
     for entry in entries:
-        fault = runtime.faults.take("BatchWriteRecord.Entry")
         try:
-            if fault is not None:
-                raise fault
-            await _write(
-                runtime,
-                entry.get("FeatureGroupName", ""),
-                entry.get("Record"),
-                entry.get("TargetStores"),
-            )
-        except AwsError as error:
-            errors.append({"Entry": entry, "ErrorCode": error.code, "ErrorMessage": error.message})
-        except RecordValidationError as error:
-            errors.append(
-                {"Entry": entry, "ErrorCode": "ValidationError", "ErrorMessage": str(error)}
-            )
-        except UnknownFeatureGroupError as error:
-            message = f"feature group {error} not found"
-            errors.append(
-                {"Entry": entry, "ErrorCode": "ResourceNotFound", "ErrorMessage": message}
-            )
-    if len(errors) < len(entries):
+            if faults:
+                runtime.check_faults("BatchWriteRecord.Entry")
+            name = entry.FeatureGroupName
+            group = runtime.catalogue.cached(name) or await runtime.group(name)
+            writes.append(prepare_write(group, entry))
+        except (AwsError, RecordValidationError, UnknownFeatureGroupError) as error:
+            errors.append(_entry_error(entry, error))
+    if writes:
+        runtime.store.put(writes)
         await runtime.committer.committed()
-    return web.json_response({"Errors": errors, "UnprocessedEntries": []})
+    if not errors:
+        return web.Response(body=ALL_WRITTEN, content_type="application/json")
+    return json_response({"Errors": errors, "UnprocessedEntries": []})
 
 
 @aws_operation
@@ -263,9 +262,9 @@ async def get_record(request: web.Request) -> web.Response:
     unknown = [n for n in names if n not in group.feature_types]
     if unknown:
         raise RecordValidationError(f"Features {unknown} are not defined in {group.name}")
-    record = runtime.store.get(group.name, record_id)
-    body = {"Record": select_features(record, names)} if record else {}
-    return web.json_response(body)
+    values = runtime.store.get(group.name, record_id)
+    body = {"Record": select_features(values, names)} if values else {}
+    return json_response(body)
 
 
 @aws_operation
@@ -278,10 +277,7 @@ async def delete_record(request: web.Request) -> web.Response:
     event_time = parse_event_time(event_text, group.feature_types[group.event_time])
     stores = request.query.getall("TargetStores", []) or None
     online, offline = target_stores(group, stores)
-    tombstone = [
-        {"FeatureName": group.record_identifier, "ValueAsString": record_id},
-        {"FeatureName": group.event_time, "ValueAsString": event_text},
-    ]
+    tombstone = {group.record_identifier: record_id, group.event_time: event_text}
     runtime.store.delete(
         group.name,
         record_id,
@@ -298,7 +294,9 @@ async def delete_record(request: web.Request) -> web.Response:
 async def batch_get_record(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     runtime.check_faults("BatchGetRecord")
-    identifiers = _bounded_list(await _json_body(request), "Identifiers", BATCH_GET_LIMIT)
+    identifiers = _bounded_list(
+        (await _json_body(request)).get("Identifiers"), "Identifiers", BATCH_GET_LIMIT
+    )
     records: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for identifier in identifiers:
@@ -318,20 +316,20 @@ async def batch_get_record(request: web.Request) -> web.Response:
             )
             continue
         for record_id in record_ids:
-            record = runtime.store.get(group.name, record_id)
-            if record:
+            values = runtime.store.get(group.name, record_id)
+            if values:
                 records.append(
                     {
                         "FeatureGroupName": group.name,
                         "RecordIdentifierValueAsString": record_id,
-                        "Record": select_features(record, identifier.get("FeatureNames")),
+                        "Record": select_features(values, identifier.get("FeatureNames")),
                     }
                 )
-    return web.json_response({"Records": records, "Errors": errors, "UnprocessedIdentifiers": []})
+    return json_response({"Records": records, "Errors": errors, "UnprocessedIdentifiers": []})
 
 
 async def health(_: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return json_response({"status": "ok"})
 
 
 @aws_operation
@@ -339,7 +337,7 @@ async def offline_rows(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     group = await runtime.group(request.match_info["name"])
     runtime.committer.flush()
-    return web.json_response({"Rows": list(offline_rows_json(runtime.store, group.name))})
+    return json_response({"Rows": list(offline_rows_json(runtime.store, group.name))})
 
 
 async def inject_faults(request: web.Request) -> web.Response:
@@ -351,7 +349,7 @@ async def inject_faults(request: web.Request) -> web.Response:
         status=int(plan.get("Status", 503)),
         code=plan.get("Code", "ServiceUnavailable"),
     )
-    return web.json_response({"armed": plan})
+    return json_response({"armed": plan})
 
 
 def build_app(runtime: Runtime) -> web.Application:

@@ -4,6 +4,10 @@ Online: one row per (feature group, record identifier); a write replaces it only
 is not older than the stored one, so replaying old events never overwrites newer features.
 Offline: append-only; every accepted write (and every delete) adds a row, as SageMaker's offline
 store does, with `api_invocation_time` and `is_deleted` beside the record.
+A record is stored as one JSON object of its values by feature name (compact: fewer pages to
+write than the FeatureValue list) and read back as a `Record`. Writes are staged in the
+connection's open transaction, a request's writes all or none (a savepoint around two
+`executemany`), and committed by the caller (the server groups commits).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, cast
+
+import msgspec
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS online (
@@ -34,7 +40,6 @@ CREATE TABLE IF NOT EXISTS offline (
     is_deleted INTEGER NOT NULL,
     record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS offline_by_group ON offline (feature_group, seq);
 """
 
 UPSERT_ONLINE = """
@@ -48,7 +53,20 @@ INSERT INTO offline (feature_group, record_id, event_time, api_invocation_time, 
 VALUES (?, ?, ?, ?, ?, ?)
 """
 
-Record = list[dict[str, Any]]
+Record = list[dict[str, Any]]  # FeatureValue objects, as the API reads and writes them
+Values = dict[str, str]  # the same record by feature name, as it is stored
+CACHE_KIB = 64 * 1024  # page cache: the online table's pages are updated at random
+
+
+class Write(NamedTuple):
+    """One validated record write; `event_time` in seconds since the epoch."""
+
+    feature_group: str
+    record_id: str
+    event_time: float
+    values: Values
+    online: bool
+    offline: bool
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -57,6 +75,7 @@ def connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level="DEFERRED", check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     connection.executescript(SCHEMA)
     connection.commit()
     return connection
@@ -71,38 +90,60 @@ class OfflineRow:
     is_deleted: bool
     record: Record
 
-    def values(self) -> dict[str, str]:
+    def values(self) -> Values:
         return {f["FeatureName"]: f["ValueAsString"] for f in self.record if "ValueAsString" in f}
+
+
+def as_record(values: Values) -> Record:
+    return [{"FeatureName": name, "ValueAsString": value} for name, value in values.items()]
+
+
+def _values(text: str | bytes) -> Values:
+    """A stored record; files written before records were stored by name hold the list."""
+    stored = json.loads(text)
+    if isinstance(stored, list):
+        return {f["FeatureName"]: f["ValueAsString"] for f in stored if "ValueAsString" in f}
+    return cast(Values, stored)
+
+
+_encode = msgspec.json.Encoder().encode
 
 
 class Store:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
 
-    def put(
-        self,
-        feature_group: str,
-        record_id: str,
-        *,
-        event_time: float,
-        record: Record,
-        online: bool,
-        offline: bool,
-    ) -> None:
-        text = json.dumps(record, separators=(",", ":"))
-        if online:
-            self.connection.execute(UPSERT_ONLINE, (feature_group, record_id, event_time, text))
-        if offline:
-            self.connection.execute(
-                APPEND_OFFLINE, (feature_group, record_id, event_time, time.time(), 0, text)
-            )
+    def put(self, writes: Sequence[Write]) -> None:
+        """Stage writes in the open transaction: all of them, or none if one fails."""
+        online, offline = [], []
+        invoked = time.time()
+        for write in writes:
+            text = _encode(write.values).decode()
+            if write.online:
+                online.append((write.feature_group, write.record_id, write.event_time, text))
+            if write.offline:
+                offline.append(
+                    (write.feature_group, write.record_id, write.event_time, invoked, 0, text)
+                )
+        connection = self.connection
+        if not connection.in_transaction:
+            connection.execute("BEGIN")
+        connection.execute("SAVEPOINT put")
+        try:
+            connection.executemany(UPSERT_ONLINE, online)
+            connection.executemany(APPEND_OFFLINE, offline)
+        except BaseException:
+            connection.execute("ROLLBACK TO put")
+            raise
+        finally:
+            connection.execute("RELEASE put")
 
-    def get(self, feature_group: str, record_id: str) -> Record | None:
+    def get(self, feature_group: str, record_id: str) -> Values | None:
         row = self.connection.execute(
             "SELECT record FROM online WHERE feature_group = ? AND record_id = ?",
             (feature_group, record_id),
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return _values(row[0]) if row else None
 
     def delete(
         self,
@@ -110,7 +151,7 @@ class Store:
         record_id: str,
         *,
         event_time: float,
-        tombstone: Record,
+        tombstone: Values,
         online: bool,
         offline: bool,
     ) -> None:
@@ -121,7 +162,7 @@ class Store:
                 (feature_group, record_id, event_time),
             )
         if offline:
-            text = json.dumps(tombstone, separators=(",", ":"))
+            text = _encode(tombstone).decode()
             self.connection.execute(
                 APPEND_OFFLINE, (feature_group, record_id, event_time, time.time(), 1, text)
             )
@@ -137,7 +178,9 @@ def _offline_rows(connection: sqlite3.Connection, feature_group: str) -> Iterato
         (feature_group,),
     )
     for group, record_id, event_time, invoked, deleted, record in cursor:
-        yield OfflineRow(group, record_id, event_time, invoked, bool(deleted), json.loads(record))
+        yield OfflineRow(
+            group, record_id, event_time, invoked, bool(deleted), as_record(_values(record))
+        )
 
 
 def read_offline_rows(db_path: Path, feature_group: str) -> list[OfflineRow]:
@@ -152,7 +195,7 @@ def read_online_records(db_path: Path, feature_group: str) -> dict[str, Record]:
         cursor = connection.execute(
             "SELECT record_id, record FROM online WHERE feature_group = ?", (feature_group,)
         )
-        return {record_id: json.loads(record) for record_id, record in cursor}
+        return {record_id: as_record(_values(record)) for record_id, record in cursor}
 
 
 def count_records(db_path: Path, feature_group: str) -> tuple[int, int]:

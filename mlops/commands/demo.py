@@ -21,7 +21,7 @@ import pandas as pd
 from jobs import schema
 from jobs.ingest.job import REPORT_NAME as INGESTION_REPORT
 from jobs.ingest.job import run as run_ingestion
-from jobs.ingest.writer import API_CHOICES, API_HELP, WriterSettings
+from jobs.ingest.writer import API_CHOICES, API_HELP, DEFAULT_API, WriterSettings
 from jobs.processing.job import DEFAULT_FAILURE_FILE, FEATURES_DIR
 from jobs.processing.job import run as run_processing
 from jobs.processing.report import REPORT_NAME as VALIDATION_REPORT
@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--users", type=int, default=500, help="users to generate (default 500)")
     source.add_argument("--data", type=Path, help="use this raw CSV instead of generating one")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    parser.add_argument("--api", choices=API_CHOICES, default="put-record", help=API_HELP)
+    parser.add_argument("--api", choices=API_CHOICES, default=DEFAULT_API, help=API_HELP)
     parser.add_argument(
         "--workdir",
         type=Path,

@@ -52,7 +52,7 @@ data "aws_iam_policy_document" "execution" {
 
   statement {
     sid       = "IngestFeatures"
-    actions   = ["sagemaker:PutRecord", "sagemaker:DescribeFeatureGroup"]
+    actions   = ["sagemaker:PutRecord", "sagemaker:BatchWriteRecord", "sagemaker:DescribeFeatureGroup"]
     resources = ["${local.arn_prefix}:feature-group/${local.feature_group_name}"]
   }
 

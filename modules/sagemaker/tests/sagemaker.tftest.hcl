@@ -84,6 +84,11 @@ run "execution_role_is_scoped_to_the_product" {
   }
 
   assert {
+    condition     = one([for s in data.aws_iam_policy_document.execution.statement : s if s.sid == "IngestFeatures"]).actions == toset(["sagemaker:PutRecord", "sagemaker:BatchWriteRecord", "sagemaker:DescribeFeatureGroup"])
+    error_message = "The ingestion job writes with BatchWriteRecord (its default) or PutRecord, nothing else."
+  }
+
+  assert {
     condition     = one(one(data.aws_iam_policy_document.assume.statement).principals).identifiers == toset(["sagemaker.amazonaws.com"])
     error_message = "Only SageMaker may assume the execution role."
   }

@@ -134,17 +134,21 @@ def test_ingest_replaying_an_older_file_keeps_newer_online_features(
     assert online(featurestore_env)["1"]["loan_id"] == "12"
 
 
+OPERATIONS = {"put-record": "PutRecord", "batch-write-record": "BatchWriteRecord"}
+
+
+@pytest.mark.parametrize("api", list(OPERATIONS))
 @pytest.mark.parametrize(
     ("status", "code"), [(503, "ServiceUnavailable"), (400, "ThrottlingException")]
 )
 def test_ingest_retries_throttling_and_5xx(
-    featurestore_env: RuntimeProcess, tmp_path: Path, status: int, code: str
+    featurestore_env: RuntimeProcess, tmp_path: Path, status: int, code: str, api: str
 ) -> None:
-    arm_faults(featurestore_env, count=2, status=status, code=code)
+    arm_faults(featurestore_env, count=2, status=status, code=code, operation=OPERATIONS[api])
 
-    code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest")
+    exit_code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest", "--api", api)
 
-    assert code == 0
+    assert exit_code == 0
     assert report["records_written"] == 4
     assert report["calls_retried"] >= 1
 
@@ -164,6 +168,24 @@ def test_ingest_batch_write_retries_failed_entries(
     assert len(read_offline_rows(featurestore_env.db_path, LOANS_FEATURE_GROUP)) == 4
 
 
+def test_ingest_batch_write_reports_entries_rejected_and_writes_the_others(
+    featurestore_env: RuntimeProcess, tmp_path: Path
+) -> None:
+    arm_faults(featurestore_env, 2, 400, "ValidationError", "BatchWriteRecord.Entry")
+
+    code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest")
+
+    assert code == 1
+    assert (report["records_written"], report["records_failed"]) == (2, 2)
+    assert {r["error_code"] for r in report["failed_records"]} == {"ValidationError"}
+    assert {r["attempts"] for r in report["failed_records"]} == {1}  # a client error: no retry
+    offline = read_offline_rows(featurestore_env.db_path, LOANS_FEATURE_GROUP)
+    written = {row.values()["loan_id"] for row in offline}
+    failed = {r["loan_id"] for r in report["failed_records"]}
+    assert written | failed == {"10", "11", "12", "20"}
+    assert not written & failed
+
+
 def test_ingest_batch_write_reports_entries_that_keep_failing(
     featurestore_env: RuntimeProcess, tmp_path: Path
 ) -> None:
@@ -181,12 +203,15 @@ def test_ingest_batch_write_reports_entries_that_keep_failing(
     assert {r["error_code"] for r in report["failed_records"]} == {"ThrottlingException"}
 
 
+@pytest.mark.parametrize("api", list(OPERATIONS))
 def test_ingest_reports_every_record_that_still_fails_after_retries(
-    featurestore_env: RuntimeProcess, tmp_path: Path
+    featurestore_env: RuntimeProcess, tmp_path: Path, api: str
 ) -> None:
-    arm_faults(featurestore_env, count=1000, status=500, code="InternalFailure")
+    arm_faults(featurestore_env, 1000, 500, "InternalFailure", OPERATIONS[api])
 
-    code, report = ingest(process(tmp_path, ROWS), tmp_path / "ingest", "--max-attempts", "2")
+    code, report = ingest(
+        process(tmp_path, ROWS), tmp_path / "ingest", "--max-attempts", "2", "--api", api
+    )
 
     assert code == 1
     assert report["status"] == "failed"
@@ -199,19 +224,23 @@ def test_ingest_reports_every_record_that_still_fails_after_retries(
     assert failed[2]["target_stores"] == ["OnlineStore", "OfflineStore"]
 
 
+@pytest.mark.parametrize("api", list(OPERATIONS))
 def test_ingest_stops_early_and_counts_what_it_did_not_send(
-    featurestore_runtime: RuntimeProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    featurestore_runtime: RuntimeProcess,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    api: str,
 ) -> None:
     monkeypatch.setenv(
         "AWS_ENDPOINT_URL_SAGEMAKER_FEATURESTORE_RUNTIME", featurestore_runtime.endpoint_url
     )
-    features = process(tmp_path, [raw_row(loan_id=str(i), id=str(i)) for i in range(1, 41)])
+    features = process(tmp_path, [raw_row(loan_id=str(i), id=str(i)) for i in range(1, 201)])
 
     code = ingest_main(
         [
             *("--input-dir", str(features), "--output-dir", str(tmp_path / "out")),
             *("--feature-group", "no-such-group", "--processes", "1", "--threads", "1"),
-            *("--max-failures", "3"),
+            *("--max-failures", "3", "--api", api),
         ]
     )
     report = json.loads((tmp_path / "out" / "ingestion_report.json").read_text())
@@ -220,7 +249,8 @@ def test_ingest_stops_early_and_counts_what_it_did_not_send(
     assert report["records_failed"] >= 3
     assert report["records_not_attempted"] > 0
     assert (
-        report["records_written"] + report["records_failed"] + report["records_not_attempted"] == 40
+        report["records_written"] + report["records_failed"] + report["records_not_attempted"]
+        == 200
     )
     assert report["failed_records"][0]["error_code"] == "ResourceNotFound"
 

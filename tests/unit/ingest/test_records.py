@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-import pyarrow as pa
+import json
 
-from jobs.ingest.records import BOTH_STORES, OFFLINE_ONLY, latest_loan_mask, record_batch
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jobs.ingest.records import (
+    BOTH_STORES,
+    OFFLINE_ONLY,
+    FeatureRecords,
+    failed_record,
+    feature_values,
+    latest_loan_mask,
+)
 
 
 def features(**overrides: list[object]) -> pa.Table:
@@ -25,12 +36,12 @@ def test_latest_loan_mask_breaks_same_day_ties_by_loan_id() -> None:
     assert latest_loan_mask(features()).tolist() == [True, False, False, True]
 
 
-def test_record_batch_omits_nulls_and_writes_iso_event_time() -> None:
-    table = features()
-    batch = record_batch(table, latest_loan_mask(table))
+def test_entries_omit_nulls_write_iso_event_time_and_target_stores() -> None:
+    records = FeatureRecords.from_features(features())
 
-    second = {f["FeatureName"]: f["ValueAsString"] for f in batch.record(1)}
+    entries = [json.loads(text) for text in records.entries("loans")]
 
+    second = {f["FeatureName"]: f["ValueAsString"] for f in entries[1]["Record"]}
     assert second == {
         "id": "1",
         "loan_id": "11",
@@ -41,15 +52,55 @@ def test_record_batch_omits_nulls_and_writes_iso_event_time() -> None:
         "flag_own_car": "1",
         "status": "0",
     }
-    assert batch.target_stores(0) == BOTH_STORES
-    assert batch.target_stores(1) == OFFLINE_ONLY
+    assert [e["TargetStores"] for e in entries] == [
+        list(BOTH_STORES),
+        list(OFFLINE_ONLY),
+        list(OFFLINE_ONLY),
+        list(BOTH_STORES),
+    ]
+    assert {e["FeatureGroupName"] for e in entries} == {"loans"}
+    assert records.online == 2
 
 
-def test_record_batch_split_keeps_every_record_once() -> None:
-    table = features()
-    batch = record_batch(table, latest_loan_mask(table))
+def test_entries_of_a_range_equal_that_slice_of_all_entries() -> None:
+    records = FeatureRecords.from_features(features())
 
-    parts = batch.split(3)
+    assert records.entries("g", 1, 3) == records.entries("g")[1:3]
+
+
+def test_split_keeps_every_record_once_in_order() -> None:
+    records = FeatureRecords.from_features(features())
+
+    parts = records.split(3)
 
     assert [len(p) for p in parts] == [1, 1, 2]
-    assert [p.record(i) for p in parts for i in p] == [batch.record(i) for i in batch]
+    assert [e for p in parts for e in p.entries("g")] == records.entries("g")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text()), min_size=1, max_size=8))
+def test_feature_values_are_what_json_dumps_writes(values: list[str | None]) -> None:
+    """Quotes, backslashes, control characters and non-ASCII text are escaped as botocore does."""
+    encoded = feature_values(pa.chunked_array([pa.array(values, pa.string())]), 'na"me')
+
+    expected = [
+        None if v is None else json.dumps({"FeatureName": 'na"me', "ValueAsString": v})
+        for v in values
+    ]
+    assert encoded.to_pylist() == expected
+
+
+def test_failed_record_names_the_loan_its_stores_and_the_error() -> None:
+    entry = json.loads(FeatureRecords.from_features(features()).entries("g")[0])
+
+    line = failed_record(entry, "ThrottlingException", "slow down", 3)
+
+    assert line == {
+        "id": "1",
+        "loan_id": "12",
+        "loan_date": "2020-03-05T00:00:00Z",
+        "target_stores": list(BOTH_STORES),
+        "error_code": "ThrottlingException",
+        "message": "slow down",
+        "attempts": 3,
+    }

@@ -1,99 +1,236 @@
-"""The writer's bookkeeping with a scripted client: every record ends written or reported once."""
+"""Retries and bookkeeping with scripted answers: every record ends written or reported, once."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyarrow as pa
 import pytest
-from botocore.exceptions import ClientError
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.exceptions import EndpointConnectionError
+from botocore.session import Session
 
 from jobs.ingest import writer
-from jobs.ingest.records import latest_loan_mask, record_batch
-from jobs.ingest.writer import WriterSettings, write_shard
+from jobs.ingest.batch_write import Answer, BatchOutcome, write_batch
+from jobs.ingest.records import FeatureRecords, failed_record
+from jobs.ingest.retries import RetryPolicy
+from jobs.ingest.writer import SERVICE, ShardWriter, Writer, WriterSettings, make_writer
 from tests.unit.ingest.test_records import features
 
+OPERATION_MODEL = Session().get_service_model(SERVICE).operation_model("BatchWriteRecord")
+ENTRIES = FeatureRecords.from_features(features()).entries("g")  # loan ids 12, 11, 10, 20
 
-class ScriptedClient:
-    """Answers BatchWriteRecord calls from a script: a response dict or an exception each."""
-
-    def __init__(self, script: list[Any]) -> None:
-        self.script = script
-        self.calls: list[list[dict[str, Any]]] = []
-
-    def batch_write_record(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803
-        self.calls.append(Entries)
-        step = self.script.pop(0)
-        if isinstance(step, Exception):
-            raise step
-        return step(Entries)
+Step = Callable[[list[dict[str, Any]]], Answer]
 
 
-def ok(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"Errors": [], "UnprocessedEntries": [], "ResponseMetadata": {}}
+def answer(status: int, parsed: dict[str, Any]) -> Answer:
+    response = AWSResponse("http://test/BatchWriteRecord", status, HTTPHeaders(), None)
+    return Answer(parsed, response, None)
 
 
-def throttle_first(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    error = {"Entry": entries[0], "ErrorCode": "ThrottlingException", "ErrorMessage": "slow down"}
-    return {"Errors": [error], "UnprocessedEntries": entries[1:2], "ResponseMetadata": {}}
+def ok(entries: list[dict[str, Any]]) -> Answer:
+    return answer(200, {"Errors": [], "UnprocessedEntries": []})
 
 
-def reject_first(entries: list[dict[str, Any]]) -> dict[str, Any]:
-    error = {"Entry": entries[0], "ErrorCode": "ValidationError", "ErrorMessage": "bad"}
-    return {"Errors": [error], "UnprocessedEntries": [], "ResponseMetadata": {}}
+def throttle_first_leave_second(entries: list[dict[str, Any]]) -> Answer:
+    error = {"Entry": entries[0], "ErrorCode": "ThrottlingException", "ErrorMessage": "slow"}
+    return answer(200, {"Errors": [error], "UnprocessedEntries": entries[1:2]})
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer.time, "sleep", lambda seconds: None)
+def fail_first_with(code: str) -> Step:
+    def step(entries: list[dict[str, Any]]) -> Answer:
+        error = {"Entry": entries[0], "ErrorCode": code, "ErrorMessage": "no"}
+        return answer(200, {"Errors": [error], "UnprocessedEntries": []})
+
+    return step
 
 
-def batch_of_four() -> Any:
-    table: pa.Table = features()
-    return record_batch(table, latest_loan_mask(table))
+def whole_call(status: int, code: str) -> Step:
+    return lambda entries: answer(status, {"Error": {"Code": code, "Message": "call failed"}})
 
 
-SETTINGS = WriterSettings(feature_group="g", api="batch-write-record", threads=1, max_attempts=3)
+def connection_error(entries: list[dict[str, Any]]) -> Answer:
+    return Answer(None, None, EndpointConnectionError(endpoint_url="http://test"))
 
 
-def test_batch_write_retries_throttled_and_unprocessed_entries_only() -> None:
-    client = ScriptedClient([throttle_first, ok])
+class ScriptedSender:
+    """Answers each request with the next step of a script; records what was sent."""
 
-    result = write_shard(client, batch_of_four(), SETTINGS, max_failures=100)
+    def __init__(self, script: Sequence[Step]) -> None:
+        self.script = list(script)
+        self.requests: list[list[dict[str, Any]]] = []
+        self.attempts: list[int] = []
 
-    assert (result.written, result.failed) == (4, [])
-    assert len(client.calls[1]) == 2  # the throttled and the unprocessed entry, nothing else
+    def send(self, entries: Sequence[str], *, invocation_id: str, attempt: int) -> Answer:
+        decoded = [json.loads(e) for e in entries]
+        self.requests.append(decoded)
+        self.attempts.append(attempt)
+        return self.script.pop(0)(decoded)
 
 
-def test_batch_write_does_not_retry_a_validation_error() -> None:
-    client = ScriptedClient([reject_first])
-
-    result = write_shard(client, batch_of_four(), SETTINGS, max_failures=100)
-
-    assert result.written == 3
-    assert [(f["loan_id"], f["error_code"], f["attempts"]) for f in result.failed] == [
-        ("12", "ValidationError", 1)
+def sent_loan_ids(request: list[dict[str, Any]]) -> list[str]:
+    return [
+        next(f["ValueAsString"] for f in e["Record"] if f["FeatureName"] == "loan_id")
+        for e in request
     ]
 
 
-def test_batch_write_call_failing_on_a_retry_reports_only_the_pending_entries() -> None:
-    error = ClientError(
-        {"Error": {"Code": "InternalFailure", "Message": "boom"}}, "BatchWriteRecord"
-    )
-    client = ScriptedClient([throttle_first, error])
-
-    result = write_shard(client, batch_of_four(), SETTINGS, max_failures=100)
-
-    assert result.written == 2
-    assert sorted(f["loan_id"] for f in result.failed) == ["11", "12"]
-    assert result.written + len(result.failed) == 4
+def write(script: Sequence[Step], max_attempts: int = 3) -> tuple[BatchOutcome, ScriptedSender]:
+    sender = ScriptedSender(script)
+    policy = RetryPolicy(OPERATION_MODEL, max_attempts, rng=lambda: 0.5)
+    delays: list[float] = []
+    outcome = write_batch(sender, policy, ENTRIES, sleep=delays.append)  # type: ignore[arg-type]
+    assert len(delays) == len(sender.requests) - 1  # a wait before each retry, none after
+    return outcome, sender
 
 
-def test_batch_write_gives_up_after_max_attempts() -> None:
-    client = ScriptedClient([throttle_first, throttle_first, throttle_first])
+def test_write_batch_retries_throttled_and_unprocessed_entries_only() -> None:
+    outcome, sender = write([throttle_first_leave_second, ok])
 
-    result = write_shard(client, batch_of_four(), SETTINGS, max_failures=100)
+    assert (outcome.written, outcome.failed, outcome.retried) == (4, [], True)
+    assert sent_loan_ids(sender.requests[1]) == ["12", "11"]
+    assert sender.attempts == [1, 2]
 
-    assert len(client.calls) == 3
-    assert result.written + len(result.failed) == 4
-    assert {f["error_code"] for f in result.failed} <= {"ThrottlingException", "Unprocessed"}
+
+@pytest.mark.parametrize("code", ["ServiceUnavailable", "InternalFailure", "Throttling"])
+def test_write_batch_retries_entries_failed_by_a_server_error(code: str) -> None:
+    outcome, sender = write([fail_first_with(code), ok])
+
+    assert (outcome.written, outcome.failed) == (4, [])
+    assert sent_loan_ids(sender.requests[1]) == ["12"]
+
+
+@pytest.mark.parametrize("code", ["ValidationError", "ResourceNotFound", "AccessForbidden"])
+def test_write_batch_reports_a_client_error_entry_without_retrying(code: str) -> None:
+    outcome, sender = write([fail_first_with(code)])
+
+    assert outcome.written == 3
+    assert len(sender.requests) == 1
+    assert [(f["loan_id"], f["error_code"], f["attempts"]) for f in outcome.failed] == [
+        ("12", code, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        whole_call(503, "ServiceUnavailable"),
+        whole_call(400, "ThrottlingException"),
+        connection_error,
+    ],
+)
+def test_write_batch_retries_a_failed_call_with_every_entry(failure: Step) -> None:
+    outcome, sender = write([failure, ok])
+
+    assert (outcome.written, outcome.failed) == (4, [])
+    assert sender.requests[0] == sender.requests[1]
+
+
+def test_write_batch_does_not_retry_a_call_rejected_as_invalid() -> None:
+    outcome, sender = write([whole_call(400, "ValidationError")])
+
+    assert len(sender.requests) == 1
+    assert outcome.written == 0
+    assert {f["error_code"] for f in outcome.failed} == {"ValidationError"}
+    assert sorted(f["loan_id"] for f in outcome.failed) == ["10", "11", "12", "20"]
+
+
+def test_write_batch_call_failing_on_a_retry_reports_only_the_pending_entries() -> None:
+    outcome, _ = write([throttle_first_leave_second, whole_call(400, "ValidationError")])
+
+    assert outcome.written == 2
+    assert sorted(f["loan_id"] for f in outcome.failed) == ["11", "12"]
+
+
+def test_write_batch_gives_up_after_max_attempts_and_reports_the_last_error() -> None:
+    outcome, sender = write([throttle_first_leave_second] * 3)
+
+    assert sender.attempts == [1, 2, 3]
+    assert outcome.written == 2
+    assert sorted((f["loan_id"], f["error_code"], f["attempts"]) for f in outcome.failed) == [
+        ("11", "Unprocessed", 3),
+        ("12", "ThrottlingException", 3),
+    ]
+
+
+def test_write_batch_reports_an_echoed_entry_it_never_sent() -> None:
+    stranger = json.loads(ENTRIES[0])
+    stranger["Record"][0]["ValueAsString"] = "999"
+
+    def unknown_entry(entries: list[dict[str, Any]]) -> Answer:
+        error = {"Entry": stranger, "ErrorCode": "ThrottlingException", "ErrorMessage": "?"}
+        return answer(200, {"Errors": [error], "UnprocessedEntries": []})
+
+    outcome, sender = write([unknown_entry])
+
+    assert len(sender.requests) == 1
+    assert [f["id"] for f in outcome.failed] == ["999"]
+
+
+class ScriptedWriter:
+    """A Writer whose calls write everything, or fail every entry of the call."""
+
+    def __init__(self, fail: bool) -> None:
+        self.fail = fail
+        self.calls = 0
+
+    def __call__(self, entries: Sequence[str]) -> BatchOutcome:
+        self.calls += 1
+        if self.fail:
+            return BatchOutcome(
+                failed=[failed_record(json.loads(e), "ResourceNotFound", "no", 1) for e in entries]
+            )
+        return BatchOutcome(written=len(entries))
+
+
+def test_shard_writer_counts_every_record_once() -> None:
+    call = ScriptedWriter(fail=False)
+    records = FeatureRecords.from_features(features())
+
+    result = ShardWriter(Writer(call, 3), records, WriterSettings("g", threads=2), 10).run()
+
+    assert (result.written, result.failed, result.not_attempted) == (4, [], 0)
+    assert call.calls == 2
+
+
+def test_shard_writer_stops_after_max_failures_and_counts_the_rest_not_attempted() -> None:
+    call = ScriptedWriter(fail=True)
+    records = FeatureRecords.from_features(pa.concat_tables([features()] * 10))
+
+    result = ShardWriter(Writer(call, 1), records, WriterSettings("g", threads=1), 2).run()
+
+    assert len(result.failed) >= 2
+    assert result.not_attempted > 0
+    assert result.written + len(result.failed) + result.not_attempted == 40
+
+
+def test_make_writer_batches_25_records_a_call_by_default() -> None:
+    made = make_writer(WriterSettings("g", region="eu-west-1"))
+    made.close()
+
+    assert made.size == 25
+
+
+def test_make_writer_falls_back_to_put_record_without_batch_write_record(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An older botocore (an older SageMaker container) lacks the operation: PutRecord then."""
+    monkeypatch.setattr(writer, "OPERATION", "NoSuchOperation")
+
+    made = make_writer(WriterSettings("g", region="eu-west-1"))
+
+    assert made.size == 1
+    assert "writing with PutRecord instead" in caplog.text
+
+
+def test_write_batch_in_adaptive_mode_feeds_throttling_to_botocore_rate_limiter() -> None:
+    sender = ScriptedSender([throttle_first_leave_second, whole_call(400, "Throttling"), ok])
+    policy = RetryPolicy(OPERATION_MODEL, 3, mode="adaptive", rng=lambda: 0.0)
+
+    outcome = write_batch(sender, policy, ENTRIES, sleep=lambda seconds: None)  # type: ignore[arg-type]
+
+    assert (outcome.written, outcome.failed) == (4, [])
+    assert policy._limiter is not None
+    assert vars(policy._limiter)["_enabled"]  # throttling switched botocore's limiter on
