@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,52 +13,7 @@ from mlops.workflow_progress import (
     watch,
     worth_showing,
 )
-
-T0 = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
-ARN = "arn:aws:states:eu-west-1:123456789012:execution:wf:run-1"
-
-
-class History:
-    """A canned GetExecutionHistory: events appended with a clock in seconds."""
-
-    def __init__(self) -> None:
-        self.events: list[dict[str, Any]] = []
-
-    def add(self, at: float, event_type: str, **details: Any) -> History:
-        event: dict[str, Any] = {
-            "timestamp": T0 + timedelta(seconds=at),
-            "type": event_type,
-            "id": len(self.events) + 1,
-            "previousEventId": len(self.events),
-        }
-        if details:
-            key = event_type[0].lower() + event_type[1:] + "EventDetails"
-            if event_type.endswith("StateEntered"):
-                key = "stateEnteredEventDetails"
-            elif event_type.endswith("StateExited"):
-                key = "stateExitedEventDetails"
-            event[key] = details
-        self.events.append(event)
-        return self
-
-    def state(self, kind: str, name: str, start: float, end: float | None) -> History:
-        self.add(start, f"{kind}StateEntered", name=name, input="{}")
-        if end is not None:
-            self.add(end, f"{kind}StateExited", name=name, output="{}")
-        return self
-
-
-def happy_history() -> History:
-    history = History().add(0, "ExecutionStarted", input="{}")
-    history.state("Choice", "CheckEvent", 0.0, 0.01)
-    history.state("Task", "Processing", 0.01, 4.01)
-    history.state("Task", "Training", 4.01, 10.51)
-    history.state("Wait", "WaitForEndpoint", 10.51, 11.51)
-    history.state("Task", "DescribeEndpoint", 11.51, 11.61)
-    history.state("Wait", "WaitForEndpoint", 11.61, 12.61)
-    history.state("Task", "DescribeEndpoint", 12.61, 12.71)
-    history.state("Succeed", "Live", 12.71, 12.71)
-    return history.add(12.72, "ExecutionSucceeded", output=json.dumps({"status": "live"}))
+from tests.fixtures.progress import ARN, History, happy_history
 
 
 def test_feed_turns_a_history_into_started_and_ended_steps_with_durations() -> None:
