@@ -173,6 +173,14 @@ def _parse_json(text: Any) -> Any:
         return text
 
 
+class RunTimeoutError(TimeoutError):
+    """The run did not end in time; `summary` holds what it did until then."""
+
+    def __init__(self, message: str, summary: RunSummary) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
 def read_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
     """Every event of the run so far, oldest first (all pages)."""
     events: list[dict[str, Any]] = []
@@ -197,8 +205,9 @@ def watch(
 ) -> RunSummary:
     """Call `on_step` for each state started and ended, as they happen, until the run ends.
 
-    Returns the run's summary; raises TimeoutError (naming the run and the state it is in) when
-    it is still running after `timeout` seconds. The run itself is left alone."""
+    Returns the run's summary; raises RunTimeoutError (naming the run and the state it is in,
+    holding the summary so far) when it is still running after `timeout` seconds. The run itself
+    is left alone."""
     tracker = StepTracker(execution_arn)
     deadline = None if timeout is None else clock() + timeout
     while True:
@@ -207,9 +216,10 @@ def watch(
         if tracker.summary.status != "RUNNING":
             return tracker.summary
         if deadline is not None and clock() > deadline:
-            raise TimeoutError(
+            raise RunTimeoutError(
                 f"workflow run {execution_arn} still running after {timeout:.0f} s"
-                f" (in state {tracker.current_state or 'between states'})"
+                f" (in state {tracker.current_state or 'between states'})",
+                tracker.summary,
             )
         sleep(poll_seconds)
 

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from mlops.workflow_progress import (
+    RunTimeoutError,
     Step,
     StepTracker,
     describe_step,
@@ -159,6 +160,8 @@ def test_watch_gives_up_after_the_timeout_naming_the_state() -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    with pytest.raises(TimeoutError, match="in state Training"):
+    with pytest.raises(RunTimeoutError, match="in state Training") as raised:
         watch(sfn, ARN, timeout=10, poll_seconds=1, sleep=sleep, clock=lambda: now[0])
     assert now[0] == pytest.approx(11)
+    assert raised.value.summary.states["Training"].runs == 1
+    assert raised.value.summary.status == "RUNNING"
