@@ -306,4 +306,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"mlops demo: {exc}")
     except TimeoutError as exc:
         say(f"mlops demo: {exc}")
+    except KeyboardInterrupt:
+        say("\nmlops demo: interrupted")
+        return 130
     return 1
