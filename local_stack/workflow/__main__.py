@@ -12,15 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from local_stack.service_process import endpoint_variable
 from local_stack.workflow.server import ExecutorServer
 from local_stack.workflow.settings import ExecutorSettings
-
-
-def _endpoint(text: str) -> tuple[str, str]:
-    name, sep, url = text.partition("=")
-    if not sep or not name.startswith("AWS_ENDPOINT_URL") or not url:
-        raise argparse.ArgumentTypeError(f"expected AWS_ENDPOINT_URL_<SERVICE>=URL, got {text!r}")
-    return name, url
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -42,7 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--endpoint-server-url", help="local endpoint server (admin routes)")
     parser.add_argument(
         "--endpoint",
-        type=_endpoint,
+        type=endpoint_variable,
         action="append",
         default=[],
         metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
