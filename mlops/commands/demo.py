@@ -189,7 +189,7 @@ def report_outcome(info: Mapping[str, Any], result: RunResult, user: str, say: S
             email = wait_for_email(
                 Path(info["outbox_dir"]), result.execution_name, [kind], timeout=30
             )
-            say(f"     email: {email.subject}  ({email.path})")
+            say(f"     email: {email.subject.strip()}  ({email.path})")
         except ReviewError as exc:
             say(f"     {exc}")
     outcome = result.outcome
