@@ -1,6 +1,7 @@
 """Follow one workflow run live through the Step Functions API (GetExecutionHistory).
 
-Works against AWS and against the local workflow executor alike: it only reads the history.
+Works against AWS and against the local workflow executor alike: it only reads the history
+(all pages, through `local_stack.stack.runs.history`).
 
     summary = watch(sfn, execution_arn, on_step=lambda step: print(describe_step(step)))
     for line in summary_lines(summary): print(line)
@@ -18,6 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from local_stack.stack.runs import history as read_history
 
 Event = Mapping[str, Any]
 _ENTERED = "StateEntered"
@@ -179,18 +182,6 @@ class RunTimeoutError(TimeoutError):
     def __init__(self, message: str, summary: RunSummary) -> None:
         super().__init__(message)
         self.summary = summary
-
-
-def read_history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
-    """Every event of the run so far, oldest first (all pages)."""
-    events: list[dict[str, Any]] = []
-    arguments: dict[str, Any] = {"executionArn": execution_arn, "maxResults": 1000}
-    while True:
-        page = sfn.get_execution_history(**arguments)
-        events += page.get("events", [])
-        if not page.get("nextToken"):
-            return events
-        arguments["nextToken"] = page["nextToken"]
 
 
 def watch(
