@@ -25,7 +25,7 @@ from mlops.pipeline_run import run_file
 from mlops.workflow_progress import RunSummary, RunTimeoutError, Step
 
 TARGET_UPLOAD_TO_IN_SERVICE_SECONDS = 120.0
-RUN_TIMEOUT_SECONDS = 2400.0
+RUN_TIMEOUT_SECONDS = 1500.0
 IN_SERVICE_STATE = "RecordLive"
 
 
