@@ -118,30 +118,52 @@ def follow_upload(
 ) -> RunResult:
     """Find the run the upload started (not one of `known`), follow it to its end; at the review,
     call `on_review(link, email)` and post `decision` (`approve`/`reject`; None: someone else
-    decides on the page). TimeoutError when it runs longer than `timeout` seconds."""
+    decides on the page). When the upload was delivered twice, the run that found the other's
+    claim ends as a duplicate: the other run is followed then. RunTimeoutError when a run lasts
+    longer than `timeout` seconds."""
     sfn = clients("stepfunctions", info["stepfunctions_endpoint"], info)
-    execution = wait_for_run(
-        sfn, info["state_machine_arn"], upload.key, upload.etag, known=known, timeout=60
-    )
     review: dict[str, str] = {}
+    seen = set(known)
+    while True:
+        execution = wait_for_run(
+            sfn,
+            info["state_machine_arn"],
+            upload.key,
+            upload.etag,
+            known=frozenset(seen),
+            timeout=60,
+        )
 
-    def step_taken(step: Step) -> None:
-        on_step(step)
-        if step.state == APPROVAL_STATE and not step.ended and "url" not in review:
-            email = wait_for_email(
-                Path(info["outbox_dir"]),
-                execution.name,
-                ["Review needed"],
-                timeout=review_email_timeout,
-            )
-            review["url"] = review_link(email)
-            on_review(review["url"], email)
-            if decision is not None:
-                decide(review["url"], decision, comment)
-                log.info("%s: posted decision %s", execution.name, decision)
+        def step_taken(step: Step, name: str = execution.name) -> None:
+            on_step(step)
+            if step.state == APPROVAL_STATE and not step.ended and "url" not in review:
+                email = wait_for_email(
+                    Path(info["outbox_dir"]), name, ["Review needed"], timeout=review_email_timeout
+                )
+                review["url"] = review_link(email)
+                on_review(review["url"], email)
+                if decision is not None:
+                    decide(review["url"], decision, comment)
+                    log.info("%s: posted decision %s", name, decision)
 
-    summary = watch(sfn, execution.arn, step_taken, timeout=timeout)
-    return RunResult(upload, execution.arn, execution.name, summary, review.get("url"))
+        summary = watch(sfn, execution.arn, step_taken, timeout=timeout)
+        result = RunResult(upload, execution.arn, execution.name, summary, review.get("url"))
+        seen.add(execution.arn)
+        if result.status != "duplicate" or not _other_runs(sfn, info, upload, seen):
+            return result
+        # Delivered twice (EventBridge is at least once): this run found the other's claim.
+        log.info(
+            "run %s was a second delivery of %s; following the other", execution.name, upload.uri
+        )
+
+
+def _other_runs(sfn: Any, info: Info, upload: Upload, seen: set[str]) -> list[str]:
+    """Runs of the same upload not followed yet."""
+    return [
+        run.arn
+        for run in runs(sfn, info["state_machine_arn"])
+        if run.arn not in seen and (run.key, run.etag) == (upload.key, upload.etag)
+    ]
 
 
 def known_runs(info: Info, clients: ClientFactory = aws_client) -> frozenset[str]:
