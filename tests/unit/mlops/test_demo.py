@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -16,14 +15,11 @@ from local_stack.outbox import write_email
 from local_stack.stack import StackSettings
 from mlops.commands.demo import DemoOptions, curl_commands, first_user, run_demo
 from mlops.synthetic import generate, write_csv
-from tests.fixtures.progress import History
+from tests.fixtures.progress import MACHINE, RUN_NAME, FakeAws, History
 
 API = "http://127.0.0.1:18080"
 TOKEN = "A" * 43
 REVIEW_URL = f"{API}/approvals/{TOKEN}"
-MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:credit-risk-local-workflow"
-RUN_NAME = "run-0001"
-RUN_ARN = f"arn:aws:states:eu-west-1:123456789012:execution:credit-risk-local-workflow:{RUN_NAME}"
 
 
 def approved_history() -> History:
@@ -71,42 +67,6 @@ class FakeStack:
         return {"stopped": ["api", "workflow"]}
 
 
-class FakeAws:
-    """S3 remembers the upload; Step Functions shows one run of it once it exists."""
-
-    def __init__(self, history: History) -> None:
-        self.history = history
-        self.uploads: list[tuple[str, str, str]] = []
-
-    def __call__(self, service: str, endpoint_url: str, info: Any) -> Any:
-        return self
-
-    meta = SimpleNamespace(endpoint_url="http://127.0.0.1:14599")
-
-    def upload_file(self, filename: str, bucket: str, key: str) -> None:
-        self.uploads.append((filename, bucket, key))
-
-    def head_object(self, **arguments: str) -> dict[str, Any]:
-        return {"ETag": '"0123abcd"'}
-
-    def list_executions(self, **arguments: Any) -> dict[str, Any]:
-        if not self.uploads:
-            return {"executions": []}
-        return {"executions": [{"executionArn": RUN_ARN, "name": RUN_NAME}]}
-
-    def describe_execution(self, **arguments: str) -> dict[str, Any]:
-        _, bucket, key = self.uploads[-1]
-        event = {"detail": {"bucket": {"name": bucket}, "object": {"key": key, "etag": "0123abcd"}}}
-        return {
-            "status": "SUCCEEDED",
-            "startDate": self.history.events[0]["timestamp"],
-            "input": json.dumps(event),
-        }
-
-    def get_execution_history(self, **arguments: Any) -> dict[str, Any]:
-        return {"events": self.history.events}
-
-
 def send(outbox: Path, subject: str, body: str) -> None:
     write_email(
         outbox,
@@ -136,7 +96,7 @@ def options(tmp_path: Path, data: Path, **overrides: Any) -> DemoOptions:
 
 @responses.activate
 def test_run_demo_auto_approves_and_shows_the_live_api(tmp_path: Path, data_file: Path) -> None:
-    stack, aws, lines = FakeStack(tmp_path), FakeAws(approved_history()), []
+    stack, aws, lines = FakeStack(tmp_path), FakeAws([approved_history()]), []
     send(tmp_path / "outbox", "Review needed: model", f"Review here:\n  {REVIEW_URL}")
     send(tmp_path / "outbox", "Live: model on credit-risk", "The model is live.")
     decision = responses.post(REVIEW_URL, body="<html>approved</html>")
@@ -168,7 +128,7 @@ def test_run_demo_auto_approves_and_shows_the_live_api(tmp_path: Path, data_file
 
 @responses.activate
 def test_run_demo_waits_for_the_reviewer_without_posting(tmp_path: Path, data_file: Path) -> None:
-    stack, aws, lines = FakeStack(tmp_path), FakeAws(approved_history()), []
+    stack, aws, lines = FakeStack(tmp_path), FakeAws([approved_history()]), []
     send(tmp_path / "outbox", "Review needed: model", f"Review here:\n  {REVIEW_URL}")
     send(tmp_path / "outbox", "Live: model on credit-risk", "The model is live.")
     responses.get(f"{API}/features/{first_user(data_file)}", json={})
@@ -191,7 +151,7 @@ def test_run_demo_waits_for_the_reviewer_without_posting(tmp_path: Path, data_fi
 
 
 def test_run_demo_shows_the_failure_email_and_exits_1(tmp_path: Path, data_file: Path) -> None:
-    stack, aws, lines = FakeStack(tmp_path), FakeAws(failed_history()), []
+    stack, aws, lines = FakeStack(tmp_path), FakeAws([failed_history()]), []
     send(
         tmp_path / "outbox",
         "Failed: run at Processing",
