@@ -38,6 +38,9 @@ log = logging.getLogger("local_stack.api_gateway")
 CONFIGURATION_TTL_SECONDS = 2.0
 # Warm execution environments per function serving requests at the same time (Lambda scales out).
 MAX_CONCURRENCY = 4
+# No X-Ray daemon runs locally: the tracer's segments would be built, then discarded with a log
+# line each, on every request.
+LOCAL_FUNCTION_ENV = {"POWERTOOLS_TRACE_DISABLED": "true"}
 
 
 def parse_route(spec: str) -> Route:
@@ -104,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code_root=REPO_ROOT,
             extra_env={
                 **LOCAL_CREDENTIALS,
+                **LOCAL_FUNCTION_ENV,
                 "AWS_ENDPOINT_URL": args.emulator_url,
                 **dict(args.endpoint),
             },
