@@ -12,6 +12,7 @@ import logging
 import shutil
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,13 +91,15 @@ def _alive_and_healthy(stack: StackState, settings: StackSettings) -> set[str]:
 
 
 def _stop(stack: StackState, names: list[str]) -> list[int]:
-    left = []
-    for name in names:
-        component = stack.components.pop(name, None)
-        if component is not None:
-            log.info("stopping %s (pid %d)", name, component.pid)
-            left += stop(component.ref)
-    return left
+    """Stop the components all at once (each waits for its own processes); the pids left."""
+    stopping = [(name, stack.components.pop(name)) for name in names if name in stack.components]
+    if not stopping:
+        return []
+    for name, component in stopping:
+        log.info("stopping %s (pid %d)", name, component.pid)
+    with ThreadPoolExecutor(max_workers=len(stopping)) as pool:
+        left = pool.map(lambda item: stop(item[1].ref), stopping)
+        return [pid for pids in left for pid in pids]
 
 
 @dataclass(frozen=True)
