@@ -36,8 +36,9 @@ from local_stack.workflow.settings import LOCAL_CREDENTIALS
 log = logging.getLogger("local_stack.api_gateway")
 # Deployed functions' configurations are read again after this long (a new apply shows up).
 CONFIGURATION_TTL_SECONDS = 2.0
-# Warm execution environments per function serving requests at the same time (Lambda scales out).
-MAX_CONCURRENCY = 4
+# Warm execution environments per function serving requests at the same time (Lambda scales out):
+# as many as the concurrent clients the API is sized for, so none queues behind a slow request.
+MAX_CONCURRENCY = 8
 # No X-Ray daemon runs locally: the tracer's segments would be built, then discarded with a log
 # line each, on every request.
 LOCAL_FUNCTION_ENV = {"POWERTOOLS_TRACE_DISABLED": "true"}
@@ -75,7 +76,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--max-concurrency",
         type=int,
         default=MAX_CONCURRENCY,
-        help="warm environments per function, each serving one request at a time (default 4)",
+        help="warm environments per function, each serving one request at a time"
+        " (default %(default)s)",
     )
     parser.add_argument(
         "--endpoint",
