@@ -34,7 +34,7 @@ from local_stack.workflow.clients import EmulatorClients
 from local_stack.workflow.settings import LOCAL_CREDENTIALS
 
 log = logging.getLogger("local_stack.api_gateway")
-# Deployed functions' configurations are read again after this long (a new apply shows up).
+# Deployed functions' configurations are read again, in the background, this often.
 CONFIGURATION_TTL_SECONDS = 2.0
 # Warm execution environments per function serving requests at the same time (Lambda scales out):
 # as many as the concurrent clients the API is sized for, so none queues behind a slow request.

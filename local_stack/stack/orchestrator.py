@@ -82,11 +82,23 @@ def _choose_ports(settings: StackSettings, recorded: dict[str, int]) -> dict[str
     return chosen
 
 
+# A running component that does not answer at once may only be busy (the emulator during a
+# workflow run): it gets this long before `up` replaces it (a new emulator means a new apply).
+BUSY_GRACE_SECONDS = 15.0
+
+
 def _alive_and_healthy(stack: StackState, settings: StackSettings) -> set[str]:
     found = set()
     for name, component in stack.components.items():
-        if component.ref.running() and components.healthy(name, component.url, settings.region):
-            found.add(name)
+        deadline = time.monotonic() + BUSY_GRACE_SECONDS
+        while component.ref.running():
+            if components.healthy(name, component.url, settings.region):
+                found.add(name)
+                break
+            if time.monotonic() > deadline:
+                log.warning("%s runs but does not answer: replacing it", name)
+                break
+            time.sleep(0.5)
     return found
 
 

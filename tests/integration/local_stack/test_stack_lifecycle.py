@@ -156,3 +156,6 @@ def test_down_stops_every_process_and_keeps_the_data(local_stack: LocalStack) ->
     status = mlops_local(["status", "--state-dir", str(local_stack.state_dir), "--json"])
     assert status.returncode == 3
     assert {e["status"] for e in status.json()["components"].values()} == {"stopped"}
+    purged = mlops_local(["down", "--state-dir", str(local_stack.state_dir), "--purge"])
+    assert purged.returncode == 0, purged.stderr[-2000:]
+    assert not local_stack.state_dir.exists()
