@@ -29,7 +29,7 @@ from types import FrameType
 from local_stack.api_gateway import GatewayApp, Route, in_process, serve
 from local_stack.api_gateway.deployed import deployed_gateway, read_routes
 from local_stack.lambda_runner import LambdaRunner
-from local_stack.service_process import REPO_ROOT, endpoint_variable
+from local_stack.service_process import REPO_ROOT, add_endpoint_argument
 from local_stack.workflow.clients import EmulatorClients
 from local_stack.workflow.settings import LOCAL_CREDENTIALS
 
@@ -79,14 +79,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="warm environments per function, each serving one request at a time"
         " (default %(default)s)",
     )
-    parser.add_argument(
-        "--endpoint",
-        type=endpoint_variable,
-        action="append",
-        default=[],
-        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
-        help="endpoint variable given to the functions (repeatable)",
-    )
+    add_endpoint_argument(parser, "the functions")
     args = parser.parse_args(argv)
     if args.api_id and not args.emulator_url:
         parser.error("--api-id needs --emulator-url")
