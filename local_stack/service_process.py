@@ -32,6 +32,19 @@ def endpoint_variable(text: str) -> tuple[str, str]:
     return name, url
 
 
+def add_endpoint_argument(parser: argparse.ArgumentParser, given_to: str) -> None:
+    """The repeatable `--endpoint AWS_ENDPOINT_URL_<SERVICE>=URL` of the services (`args.endpoint`
+    is a list of (name, url) pairs)."""
+    parser.add_argument(
+        "--endpoint",
+        type=endpoint_variable,
+        action="append",
+        default=[],
+        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
+        help=f"endpoint variable given to {given_to} (repeatable)",
+    )
+
+
 class ServiceStartError(RuntimeError):
     """The service exited or stayed silent instead of printing its ready line."""
 

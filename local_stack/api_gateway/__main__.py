@@ -29,15 +29,19 @@ from types import FrameType
 from local_stack.api_gateway import GatewayApp, Route, in_process, serve
 from local_stack.api_gateway.deployed import deployed_gateway, read_routes
 from local_stack.lambda_runner import LambdaRunner
-from local_stack.service_process import REPO_ROOT, endpoint_variable
+from local_stack.service_process import REPO_ROOT, add_endpoint_argument
 from local_stack.workflow.clients import EmulatorClients
 from local_stack.workflow.settings import LOCAL_CREDENTIALS
 
 log = logging.getLogger("local_stack.api_gateway")
-# Deployed functions' configurations are read again after this long (a new apply shows up).
+# Deployed functions' configurations are read again, in the background, this often.
 CONFIGURATION_TTL_SECONDS = 2.0
-# Warm execution environments per function serving requests at the same time (Lambda scales out).
-MAX_CONCURRENCY = 4
+# Warm execution environments per function serving requests at the same time (Lambda scales out):
+# as many as the concurrent clients the API is sized for, so none queues behind a slow request.
+MAX_CONCURRENCY = 8
+# No X-Ray daemon runs locally: the tracer's segments would be built, then discarded with a log
+# line each, on every request.
+LOCAL_FUNCTION_ENV = {"POWERTOOLS_TRACE_DISABLED": "true"}
 
 
 def parse_route(spec: str) -> Route:
@@ -72,16 +76,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--max-concurrency",
         type=int,
         default=MAX_CONCURRENCY,
-        help="warm environments per function, each serving one request at a time (default 4)",
+        help="warm environments per function, each serving one request at a time"
+        " (default %(default)s)",
     )
-    parser.add_argument(
-        "--endpoint",
-        type=endpoint_variable,
-        action="append",
-        default=[],
-        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
-        help="endpoint variable given to the functions (repeatable)",
-    )
+    add_endpoint_argument(parser, "the functions")
     args = parser.parse_args(argv)
     if args.api_id and not args.emulator_url:
         parser.error("--api-id needs --emulator-url")
@@ -104,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code_root=REPO_ROOT,
             extra_env={
                 **LOCAL_CREDENTIALS,
+                **LOCAL_FUNCTION_ENV,
                 "AWS_ENDPOINT_URL": args.emulator_url,
                 **dict(args.endpoint),
             },

@@ -169,28 +169,52 @@ class LambdaRunner:
         self.extra_env = dict(extra_env or {})
         self.python = python
         self.region = region
-        # 0: read the configuration on every invocation; more: reuse it that long (a server
-        # answering many requests saves the emulator round trip; changes show up that late).
+        # 0: read the configuration on every invocation; more: reuse it, read again in the
+        # background that often (a server answering many requests never waits for the emulator;
+        # a new deployment shows up one TTL later).
         self.configuration_ttl_seconds = configuration_ttl_seconds
         self._configurations: dict[str, tuple[float, FunctionConfig]] = {}
+        self._refreshing: set[str] = set()
         # At most this many warm environments per function serve invocations at the same time.
         self.max_concurrency = max_concurrency
         self._pools: dict[str, _Environments] = {}
         self._lock = threading.Lock()
 
     def configuration(self, function: str) -> FunctionConfig:
+        """The function's configuration. With a TTL, a known configuration is answered at once
+        and, once older than the TTL, read again in the background: no invocation waits for the
+        emulator after the first."""
         cached = self._configurations.get(function)
-        now = time.monotonic()
-        if cached is not None and now - cached[0] < self.configuration_ttl_seconds:
-            return cached[1]
+        if cached is None or self.configuration_ttl_seconds <= 0:
+            return self._read_configuration(function)
+        read_at, config = cached
+        if time.monotonic() - read_at >= self.configuration_ttl_seconds:
+            with self._lock:
+                start = function not in self._refreshing
+                self._refreshing.add(function)
+            if start:
+                threading.Thread(target=self._refresh, args=(function,), daemon=True).start()
+        return config
+
+    def _read_configuration(self, function: str) -> FunctionConfig:
+        read_at = time.monotonic()
         try:
             response = self.lambda_client.get_function_configuration(FunctionName=function)
         except self.lambda_client.exceptions.ResourceNotFoundException as exc:
             raise FunctionNotFoundError(f"Function not found: {function}") from exc
         config = FunctionConfig.from_api(response)
         if self.configuration_ttl_seconds > 0:
-            self._configurations[function] = (now, config)
+            self._configurations[function] = (read_at, config)
         return config
+
+    def _refresh(self, function: str) -> None:
+        try:
+            self._read_configuration(function)
+        except Exception:  # the emulator is busy or gone: keep serving what is known
+            log.warning("could not read the configuration of %s again", function, exc_info=True)
+        finally:
+            with self._lock:
+                self._refreshing.discard(function)
 
     def invoker(self, function: str) -> Callable[[Any], Any]:
         """`event -> result` for the local API gateway: the function's parsed result, or

@@ -12,6 +12,7 @@ import logging
 import shutil
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,22 +82,36 @@ def _choose_ports(settings: StackSettings, recorded: dict[str, int]) -> dict[str
     return chosen
 
 
+# A running component that does not answer at once may only be busy (the emulator during a
+# workflow run): it gets this long before `up` replaces it (a new emulator means a new apply).
+BUSY_GRACE_SECONDS = 15.0
+
+
 def _alive_and_healthy(stack: StackState, settings: StackSettings) -> set[str]:
     found = set()
     for name, component in stack.components.items():
-        if component.ref.running() and components.healthy(name, component.url, settings.region):
-            found.add(name)
+        deadline = time.monotonic() + BUSY_GRACE_SECONDS
+        while component.ref.running():
+            if components.healthy(name, component.url, settings.region):
+                found.add(name)
+                break
+            if time.monotonic() > deadline:
+                log.warning("%s runs but does not answer: replacing it", name)
+                break
+            time.sleep(0.5)
     return found
 
 
 def _stop(stack: StackState, names: list[str]) -> list[int]:
-    left = []
-    for name in names:
-        component = stack.components.pop(name, None)
-        if component is not None:
-            log.info("stopping %s (pid %d)", name, component.pid)
-            left += stop(component.ref)
-    return left
+    """Stop the components all at once (each waits for its own processes); the pids left."""
+    stopping = [(name, stack.components.pop(name)) for name in names if name in stack.components]
+    if not stopping:
+        return []
+    for name, component in stopping:
+        log.info("stopping %s (pid %d)", name, component.pid)
+    with ThreadPoolExecutor(max_workers=len(stopping)) as pool:
+        left = pool.map(lambda item: stop(item[1].ref), stopping)
+        return [pid for pids in left for pid in pids]
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,9 @@ class ProcessRef:
             process = psutil.Process(self.pid)
             if abs(process.create_time() - self.create_time) > 0.01:
                 return None  # the pid now belongs to someone else
-            if process.status() == psutil.STATUS_ZOMBIE:
-                _reap(self.pid)
-                return None
         except psutil.NoSuchProcess:
             return None
-        return process
+        return process if _alive(process) else None
 
     def running(self) -> bool:
         return self.process() is not None

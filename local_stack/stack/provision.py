@@ -119,7 +119,7 @@ def apply(terraform_dir: Path, plan: Plan) -> dict[str, Any]:
     runner.init(root)
     log.info("terraform init: %.0f s", time.monotonic() - started)
     started = time.monotonic()
-    runner.run(
+    output = runner.run(
         [
             "apply",
             "-auto-approve",
@@ -132,6 +132,7 @@ def apply(terraform_dir: Path, plan: Plan) -> dict[str, Any]:
         root,
         timeout=1200,
     )
+    (terraform_dir / "apply.log").write_text(output)  # what was created, and how long each took
     log.info("terraform apply: %.0f s", time.monotonic() - started)
     outputs = json.loads(runner.run(["output", "-json", *state], root))
     return {name: value["value"] for name, value in outputs.items()}

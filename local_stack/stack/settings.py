@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from local_stack.service_process import REPO_ROOT
+from local_stack.workflow.settings import LOCAL_CREDENTIALS
 
 # Start order; `down` stops them the other way round.
 COMPONENTS = ("emulator", "featurestore", "endpoints", "workflow", "api")
@@ -28,10 +29,7 @@ DESCRIPTIONS: Mapping[str, str] = {
 }
 DEFAULT_STATE_DIR = Path(".local-stack")
 # The fixed fake credentials of every local client (nothing here may reach a real account).
-CREDENTIALS: Mapping[str, str] = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-}
+CREDENTIALS: Mapping[str, str] = LOCAL_CREDENTIALS
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from local_stack.service_process import endpoint_variable
+from local_stack.service_process import add_endpoint_argument
 from local_stack.workflow.server import ExecutorServer
 from local_stack.workflow.settings import ExecutorSettings
 
@@ -34,14 +34,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Wait states and Retry delays pass this much faster",
     )
     parser.add_argument("--endpoint-server-url", help="local endpoint server (admin routes)")
-    parser.add_argument(
-        "--endpoint",
-        type=endpoint_variable,
-        action="append",
-        default=[],
-        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
-        help="endpoint variable given to jobs and Lambdas (repeatable)",
-    )
+    add_endpoint_argument(parser, "jobs and Lambdas")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
 
