@@ -6,6 +6,8 @@ with port 0 the port it picked) and logs to standard error; SIGTERM stops it cle
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import logging
 import os
 import select
@@ -15,11 +17,32 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def endpoint_variable(text: str) -> tuple[str, str]:
+    """`AWS_ENDPOINT_URL_<SERVICE>=URL` (a command-line argument of the services) as a pair."""
+    name, sep, url = text.partition("=")
+    if not sep or not name.startswith("AWS_ENDPOINT_URL") or not url:
+        raise argparse.ArgumentTypeError(f"expected AWS_ENDPOINT_URL_<SERVICE>=URL, got {text!r}")
+    return name, url
+
+
+def add_endpoint_argument(parser: argparse.ArgumentParser, given_to: str) -> None:
+    """The repeatable `--endpoint AWS_ENDPOINT_URL_<SERVICE>=URL` of the services (`args.endpoint`
+    is a list of (name, url) pairs)."""
+    parser.add_argument(
+        "--endpoint",
+        type=endpoint_variable,
+        action="append",
+        default=[],
+        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
+        help=f"endpoint variable given to {given_to} (repeatable)",
+    )
 
 
 class ServiceStartError(RuntimeError):
@@ -66,33 +89,61 @@ def start_service(
     log_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
     startup_timeout: float = 60.0,
+    detach: bool = False,
 ) -> ServiceProcess:
     """Start `python -m module arguments` and wait for its ready line.
 
     Its log goes to `log_file` (else this process's standard error); the repository is put on
     PYTHONPATH. Raises ServiceStartError, with the log's tail, when no line comes.
+
+    `detach=True` (needs `log_file`) starts a service meant to outlive this process, as `mlops
+    local up` does: in a session of its own (a Ctrl-C in this terminal does not reach it; its
+    process group holds whatever it starts), with standard output going to `<log_file>.out`
+    instead of a pipe that would break when this process exits.
     """
     env = dict(os.environ if environ is None else environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    log_handle = log_file.open("ab") if log_file else None
-    try:
+    if detach and log_file is None:
+        raise ValueError("a detached service needs a log file")
+    ready_file = log_file.with_suffix(log_file.suffix + ".out") if detach and log_file else None
+    with contextlib.ExitStack() as files:
+        log_handle = files.enter_context(log_file.open("ab")) if log_file else None
+        stdout: IO[bytes] | int = (
+            files.enter_context(ready_file.open("wb")) if ready_file else subprocess.PIPE
+        )
         process = subprocess.Popen(  # noqa: S603 (this interpreter, our module, our arguments)
             [sys.executable, "-m", module, *arguments],
-            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL if detach else None,
+            stdout=stdout,
             stderr=log_handle,
             text=True,
             env=env,
             cwd=REPO_ROOT,
+            start_new_session=detach,
         )
-    finally:
-        if log_handle:
-            log_handle.close()
-    service = ServiceProcess(process, _first_line(process, startup_timeout))
+    ready_line = (
+        _first_line_in_file(process, ready_file, startup_timeout)
+        if ready_file
+        else _first_line(process, startup_timeout)
+    )
+    service = ServiceProcess(process, ready_line)
     if not service.ready_line:
         service.stop()
         tail = log_file.read_text(errors="replace")[-2000:] if log_file else "(see its stderr)"
         raise ServiceStartError(f"{module} did not start (exit code {process.returncode}): {tail}")
     return service
+
+
+def _first_line_in_file(process: subprocess.Popen[str], path: Path, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text(errors="replace")
+        if "\n" in text:
+            return text.split("\n", 1)[0].strip()
+        if process.poll() is not None:
+            return ""
+        time.sleep(0.05)
+    return ""
 
 
 def _first_line(process: subprocess.Popen[str], timeout: float) -> str:

@@ -1,15 +1,15 @@
-"""The gateway as a WSGI application, and a threaded loopback server for it."""
+"""The gateway (also a WSGI application), and a threaded keep-alive loopback server for it."""
 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
-
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from local_stack.api_gateway.events import (
     HttpRequest,
@@ -56,14 +56,24 @@ class GatewayApp:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
             reason = "Unknown"
-        start_response(f"{response.status} {reason}", response.headers)
+        headers = response.headers
+        if not any(name.lower() == "content-length" for name, _ in headers):
+            # A known length lets HTTP/1.1 clients keep the connection open (no chunking).
+            headers = [*headers, ("Content-Length", str(len(response.body)))]
+        start_response(f"{response.status} {reason}", headers)
         return [response.body]
 
 
 @contextmanager
-def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve a WSGI app in a background thread; yields its base URL, stops on exit."""
-    server = make_server(host, port, app, threaded=True, request_handler=_QuietRequestHandler)
+def serve(app: GatewayApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve the gateway in a background thread; yields its base URL, stops on exit.
+
+    HTTP/1.1 with keep-alive, one thread per connection, no Nagle delay: a client reusing its
+    connection pays for the function, not for the server.
+    """
+    server = ThreadingHTTPServer((host, port), _GatewayRequestHandler)
+    server.daemon_threads = True
+    server.app = app  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, name="local-api-gateway", daemon=True)
     thread.start()
     try:
@@ -74,11 +84,41 @@ def serve(app: Any, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """No access log of raw paths (werkzeug's default): GatewayApp logs route keys instead."""
+class _GatewayRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
 
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle_any(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        raw_path, _, raw_query = self.path.partition("?")
+        request = HttpRequest(
+            method=self.command,
+            raw_path=raw_path,
+            raw_query=raw_query,
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+        )
+        app: GatewayApp = self.server.app  # type: ignore[attr-defined]
+        response = app.handle(request)
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if not any(name.lower() == "content-length" for name, _ in response.headers):
+            self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = handle_any  # noqa: N815 (http.server's names)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """No access log of raw paths: GatewayApp logs route keys instead (a path can carry the
+        approval link's capability)."""
 
 
 def _request_from(environ: WSGIEnvironment) -> HttpRequest:

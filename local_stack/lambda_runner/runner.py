@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +65,19 @@ class InvokeResult:
 
 class FunctionNotFoundError(Exception):
     pass
+
+
+class FunctionFailedError(Exception):
+    """The function returned an error (FunctionError): API Gateway answers 500 for it."""
+
+    def __init__(self, function: str, payload: str) -> None:
+        try:
+            error = json.loads(payload)
+            detail = f"{error.get('errorType')}: {error.get('errorMessage')}"
+        except (ValueError, AttributeError):
+            detail = payload[:500]
+        super().__init__(f"{function} failed: {detail}")
+        self.payload = payload
 
 
 class _Worker:
@@ -148,21 +161,72 @@ class LambdaRunner:
         extra_env: Mapping[str, str] | None = None,
         python: str = sys.executable,
         region: str = "us-east-1",
+        configuration_ttl_seconds: float = 0.0,
+        max_concurrency: int = 1,
     ) -> None:
         self.lambda_client = lambda_client
         self.code_root = code_root
         self.extra_env = dict(extra_env or {})
         self.python = python
         self.region = region
-        self._workers: dict[str, _Worker] = {}
+        # 0: read the configuration on every invocation; more: reuse it, read again in the
+        # background that often (a server answering many requests never waits for the emulator;
+        # a new deployment shows up one TTL later).
+        self.configuration_ttl_seconds = configuration_ttl_seconds
+        self._configurations: dict[str, tuple[float, FunctionConfig]] = {}
+        self._refreshing: set[str] = set()
+        # At most this many warm environments per function serve invocations at the same time.
+        self.max_concurrency = max_concurrency
+        self._pools: dict[str, _Environments] = {}
         self._lock = threading.Lock()
 
     def configuration(self, function: str) -> FunctionConfig:
+        """The function's configuration. With a TTL, a known configuration is answered at once
+        and, once older than the TTL, read again in the background: no invocation waits for the
+        emulator after the first."""
+        cached = self._configurations.get(function)
+        if cached is None or self.configuration_ttl_seconds <= 0:
+            return self._read_configuration(function)
+        read_at, config = cached
+        if time.monotonic() - read_at >= self.configuration_ttl_seconds:
+            with self._lock:
+                start = function not in self._refreshing
+                self._refreshing.add(function)
+            if start:
+                threading.Thread(target=self._refresh, args=(function,), daemon=True).start()
+        return config
+
+    def _read_configuration(self, function: str) -> FunctionConfig:
+        read_at = time.monotonic()
         try:
             response = self.lambda_client.get_function_configuration(FunctionName=function)
         except self.lambda_client.exceptions.ResourceNotFoundException as exc:
             raise FunctionNotFoundError(f"Function not found: {function}") from exc
-        return FunctionConfig.from_api(response)
+        config = FunctionConfig.from_api(response)
+        if self.configuration_ttl_seconds > 0:
+            self._configurations[function] = (read_at, config)
+        return config
+
+    def _refresh(self, function: str) -> None:
+        try:
+            self._read_configuration(function)
+        except Exception:  # the emulator is busy or gone: keep serving what is known
+            log.warning("could not read the configuration of %s again", function, exc_info=True)
+        finally:
+            with self._lock:
+                self._refreshing.discard(function)
+
+    def invoker(self, function: str) -> Callable[[Any], Any]:
+        """`event -> result` for the local API gateway: the function's parsed result, or
+        FunctionFailedError when it failed (API Gateway's 500)."""
+
+        def invoke(event: Any) -> Any:
+            result = self.invoke(function, event)
+            if result.function_error:
+                raise FunctionFailedError(function, result.payload)
+            return result.json()
+
+        return invoke
 
     def environment(self, config: FunctionConfig) -> dict[str, str]:
         env = {name: os.environ[name] for name in _HOST_VARIABLES if name in os.environ}
@@ -195,38 +259,103 @@ class LambdaRunner:
             payload = json.dumps(payload)
         config = self.configuration(function)
         request_id = str(uuid.uuid4())
-        worker = self._worker(config)
-        with worker.lock:
+        environments = self._environments(config)
+        worker = environments.acquire()
+        try:
             response = worker.invoke(payload, request_id)
+        finally:
+            environments.release(worker)
         if response is None:
-            with self._lock:
-                if self._workers.get(config.arn) is worker:
-                    del self._workers[config.arn]
             message = f"{request_id} Task timed out after {config.timeout_seconds:.2f} seconds"
             error = {"errorType": "Sandbox.Timedout", "errorMessage": message}
             return InvokeResult(json.dumps(error), "Unhandled", request_id)
         ok, body = response
         if ok:
             return InvokeResult(body, None, request_id)
-        if not worker.alive():
-            with self._lock:
-                self._workers.pop(config.arn, None)
         return InvokeResult(json.dumps(body), "Unhandled", request_id)
 
-    def _worker(self, config: FunctionConfig) -> _Worker:
+    def worker_pids(self, function_arn: str) -> list[int]:
+        """The processes of the function's warm execution environments (none before a call)."""
         with self._lock:
-            worker = self._workers.get(config.arn)
-            if worker is not None and (worker.config != config or not worker.alive()):
-                worker.stop()  # the configuration changed (a new deployment): a fresh environment
-                worker = None
-            if worker is None:
-                log.info("starting %s (%s)", config.name, config.handler)
-                worker = _Worker(config, self.environment(config), self.python, self.code_root)
-                self._workers[config.arn] = worker
-            return worker
+            environments = self._pools.get(function_arn)
+        return environments.pids() if environments else []
+
+    def _environments(self, config: FunctionConfig) -> _Environments:
+        with self._lock:
+            environments = self._pools.get(config.arn)
+            if environments is not None and environments.config != config:
+                environments.stop()  # the configuration changed (a new deployment): start afresh
+                environments = None
+            if environments is None:
+                environments = _Environments(
+                    config,
+                    lambda: _Worker(config, self.environment(config), self.python, self.code_root),
+                    self.max_concurrency,
+                )
+                self._pools[config.arn] = environments
+            return environments
 
     def close(self) -> None:
         with self._lock:
-            workers, self._workers = list(self._workers.values()), {}
+            pools, self._pools = list(self._pools.values()), {}
+        for environments in pools:
+            environments.stop()
+
+
+class _Environments:
+    """The warm execution environments (worker processes) of one function configuration: at most
+    `limit` of them, each running one invocation at a time, as Lambda scales a function out to
+    concurrent requests. A worker that died or timed out is dropped; the next call starts one."""
+
+    def __init__(self, config: FunctionConfig, start: Callable[[], _Worker], limit: int) -> None:
+        self.config = config
+        self._start = start
+        self._limit = max(1, limit)
+        self._idle: list[_Worker] = []
+        self._all: list[_Worker] = []
+        self._stopped = False
+        self._changed = threading.Condition()
+
+    def acquire(self) -> _Worker:
+        with self._changed:
+            if self._stopped:  # replaced by a new configuration: one last, unshared worker
+                return self._start()
+            while True:
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.alive():
+                        return worker
+                    self._forget(worker)
+                if len(self._all) < self._limit:
+                    log.info("starting %s (%s)", self.config.name, self.config.handler)
+                    worker = self._start()
+                    self._all.append(worker)
+                    return worker
+                self._changed.wait()
+
+    def release(self, worker: _Worker) -> None:
+        with self._changed:
+            if self._stopped:
+                worker.stop()
+            elif worker.alive():
+                self._idle.append(worker)
+            else:
+                worker.stop()
+                self._forget(worker)
+            self._changed.notify()
+
+    def _forget(self, worker: _Worker) -> None:
+        if worker in self._all:
+            self._all.remove(worker)
+
+    def pids(self) -> list[int]:
+        with self._changed:
+            return [worker.process.pid for worker in self._all if worker.alive()]
+
+    def stop(self) -> None:
+        with self._changed:
+            workers, self._all, self._idle = list(self._all), [], []
+            self._stopped = True
+            self._changed.notify_all()
         for worker in workers:
             worker.stop()

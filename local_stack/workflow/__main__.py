@@ -12,15 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from local_stack.service_process import add_endpoint_argument
 from local_stack.workflow.server import ExecutorServer
 from local_stack.workflow.settings import ExecutorSettings
-
-
-def _endpoint(text: str) -> tuple[str, str]:
-    name, sep, url = text.partition("=")
-    if not sep or not name.startswith("AWS_ENDPOINT_URL") or not url:
-        raise argparse.ArgumentTypeError(f"expected AWS_ENDPOINT_URL_<SERVICE>=URL, got {text!r}")
-    return name, url
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -40,14 +34,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Wait states and Retry delays pass this much faster",
     )
     parser.add_argument("--endpoint-server-url", help="local endpoint server (admin routes)")
-    parser.add_argument(
-        "--endpoint",
-        type=_endpoint,
-        action="append",
-        default=[],
-        metavar="AWS_ENDPOINT_URL_<SERVICE>=URL",
-        help="endpoint variable given to jobs and Lambdas (repeatable)",
-    )
+    add_endpoint_argument(parser, "jobs and Lambdas")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
 

@@ -150,7 +150,7 @@ module "workflow" {
     approval_request_arn = module.functions.function_arns.approval_request
     notify_arn           = module.functions.function_arns.notify
   }
-  api_base_url             = module.api.api_endpoint
+  api_base_url             = coalesce(var.api_base_url, module.api.api_endpoint)
   endpoint                 = merge(var.endpoint, { name = local.endpoint_name })
   jobs                     = var.jobs
   approval_timeout_seconds = var.approval_timeout_seconds

@@ -66,6 +66,17 @@ variable "data_route_authorization" {
   default = { type = "AWS_IAM" }
 }
 
+variable "api_base_url" {
+  description = "Base URL of the links in the emails (review page, live API) when it is not the HTTP API's own endpoint: a custom domain, or the local stack's gateway (null: the API endpoint)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.api_base_url == null || can(regex("^https?://[^\\s]+[^/]$", var.api_base_url))
+    error_message = "api_base_url must be an http(s) URL without a trailing slash, or null."
+  }
+}
+
 variable "api_throttling" {
   description = "Default throttling of the HTTP API routes."
   type = object({

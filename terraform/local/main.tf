@@ -42,6 +42,8 @@ module "stack" {
   code_version                = var.code_version
   powertools_layer_arn        = null # the local Lambda runner imports Powertools from the environment
   notification_emails         = var.notification_emails
+  api_base_url                = var.api_base_url
+  raw_prefix                  = var.raw_prefix
   approval_timeout_seconds    = var.approval_timeout_seconds
   quality_gate_min_roc_auc    = var.quality_gate_min_roc_auc
   endpoint                    = { poll_seconds = 5, max_polls = 120 }

@@ -3,6 +3,16 @@ output "raw_bucket_name" {
   value       = module.stack.raw_bucket_name
 }
 
+output "raw_prefix" {
+  description = "Key prefix under which raw files start the workflow."
+  value       = var.raw_prefix
+}
+
+output "dead_letter_queue_url" {
+  description = "Queue of raw-object events that could not start the workflow."
+  value       = module.stack.dead_letter_queue_url
+}
+
 output "artifacts_bucket_name" {
   description = "Artifacts bucket (job code, run outputs)."
   value       = module.stack.artifacts_bucket_name

@@ -24,6 +24,18 @@ variable "service_endpoints" {
   }
 }
 
+variable "api_base_url" {
+  description = "URL of the local API gateway (mlops local up passes it), so that the emails' links work locally; null: the URL the emulator reports, which serves nothing."
+  type        = string
+  default     = null
+}
+
+variable "raw_prefix" {
+  description = "Key prefix in the raw bucket of the files that start the workflow."
+  type        = string
+  default     = "incoming/"
+}
+
 variable "region" {
   description = "Region the emulator reports."
   type        = string

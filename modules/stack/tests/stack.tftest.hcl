@@ -97,3 +97,26 @@ run "rejects_a_prefix_too_long_for_derived_names" {
 
   expect_failures = [var.name_prefix]
 }
+
+run "links_use_the_given_api_base_url" {
+  command = apply
+
+  variables {
+    api_base_url = "http://127.0.0.1:8080"
+  }
+
+  assert {
+    condition     = jsondecode(module.workflow.state_machine_definition).States.Placeholders.Result.api_base_url == "http://127.0.0.1:8080"
+    error_message = "The emails' links must use api_base_url when it is set (the local stack's gateway)."
+  }
+}
+
+run "rejects_an_api_base_url_with_a_trailing_slash" {
+  command = plan
+
+  variables {
+    api_base_url = "http://127.0.0.1:8080/"
+  }
+
+  expect_failures = [var.api_base_url]
+}

@@ -44,4 +44,4 @@ def test_parse_args_rejects_a_port_out_of_range(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit) as exit_info:
         parse_args(["--port", "70000"])
     assert exit_info.value.code == 2
-    assert "--port must be between 1 and 65535" in capsys.readouterr().err
+    assert "--port must be between 0 and 65535" in capsys.readouterr().err

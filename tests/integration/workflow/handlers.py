@@ -38,6 +38,12 @@ def slow(event: dict[str, Any], context: Any) -> str:
     return "done"
 
 
+def slow_pid(event: dict[str, Any], context: Any) -> dict[str, int]:
+    """`slow`, saying which process (execution environment) ran it."""
+    time.sleep(float(event.get("seconds", 0.5)))
+    return {"pid": os.getpid()}
+
+
 def record(event: dict[str, Any], context: Any) -> dict[str, str]:
     """Append the event to the file in RECORD_FILE (the tests' outbox)."""
     with Path(os.environ["RECORD_FILE"]).open("a") as outbox:

@@ -1,4 +1,5 @@
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -27,10 +28,11 @@ def test_invoke_runs_handler_with_configured_and_local_environment(
 def test_invoke_reuses_one_worker_process_per_function(workflow_clients, lambda_runner):
     arn = create_function(workflow_clients, f"{HANDLERS}.echo")
     lambda_runner.invoke(arn, {})
-    first = lambda_runner._workers[arn].process.pid
+    first = lambda_runner.worker_pids(arn)
     lambda_runner.invoke(arn, {})
-    assert lambda_runner._workers[arn].process.pid == first
-    assert first != os.getpid()
+    assert lambda_runner.worker_pids(arn) == first
+    assert len(first) == 1
+    assert first[0] != os.getpid()
 
 
 def test_invoke_handler_exception_is_function_error_with_type(workflow_clients, lambda_runner):
@@ -47,7 +49,7 @@ def test_invoke_past_timeout_is_sandbox_timedout_and_worker_replaced(
     arn = create_function(workflow_clients, f"{HANDLERS}.slow", timeout=1)
     result = lambda_runner.invoke(arn, {"seconds": 5})
     assert result.json()["errorType"] == "Sandbox.Timedout"
-    assert arn not in lambda_runner._workers
+    assert lambda_runner.worker_pids(arn) == []
 
 
 def test_invoke_import_error_is_reported(workflow_clients, lambda_runner):
@@ -77,5 +79,17 @@ def test_invoke_worker_crash_is_exit_error_and_next_invoke_starts_fresh(
     result = lambda_runner.invoke(arn, {})
     assert result.json()["errorType"] == "Runtime.ExitError"
     assert "status 3" in result.json()["errorMessage"]
-    assert arn not in lambda_runner._workers
+    assert lambda_runner.worker_pids(arn) == []
     assert lambda_runner.invoke(arn, {}).json()["errorType"] == "Runtime.ExitError"
+
+
+def test_invoke_runs_concurrent_calls_in_separate_environments_up_to_the_limit(
+    workflow_clients, lambda_runner
+):
+    arn = create_function(workflow_clients, f"{HANDLERS}.slow_pid")
+    lambda_runner.max_concurrency = 2
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: lambda_runner.invoke(arn, {"seconds": 0.5}), range(3)))
+    assert [r.function_error for r in results] == [None, None, None]
+    assert len(lambda_runner.worker_pids(arn)) == 2
+    assert len({r.json()["pid"] for r in results}) == 2

@@ -1,0 +1,89 @@
+"""The local API under load: 10,000 GETs from 8 concurrent clients in a separate process
+(`benchmarks.load_client`, one keep-alive connection each), for /features/{id} and
+/predictions/{id} with the local bearer token, over the users of a live model.
+
+The stack is brought up on free ports in a temporary folder, a generated file of API_USERS users
+is run through the workflow to a live endpoint (auto-approved), then each route is loaded after a
+short warm-up; then, for reference (no target), 1,000 requests from a single client: the service
+time without queueing behind the other clients. Targets: p99 < 10 ms for features, < 20 ms for
+predictions, zero errors. The latency includes the local gateway, the Lambda runner's worker
+process running the real handler, and the Feature Store runtime (and the endpoint server for
+predictions), all on this machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.load_client import measure
+from benchmarks.local_stack_support import running_stack
+from benchmarks.support import load_average
+from local_stack.stack import TerraformValues
+from mlops import synthetic
+from mlops.pipeline_run import run_file
+
+API_USERS = 2000
+SAMPLED_USERS = 500
+REQUESTS = 10_000
+CONCURRENCY = 8
+WARMUP = 400
+SINGLE_CLIENT_REQUESTS = 1000
+TARGET_P99_MS = {"features": 10.0, "predictions": 20.0}
+SMALL_MODEL = TerraformValues(rf_n_estimators=50, rf_max_depth=8, quality_gate_min_roc_auc=0.5)
+
+
+def _users(path: Path, count: int) -> list[str]:
+    with path.open(newline="") as stream:
+        users = sorted({row["id"] for row in csv.DictReader(stream)})
+    return random.Random(0).sample(users, min(count, len(users)))
+
+
+def run() -> dict[str, Any]:
+    results: dict[str, Any] = {
+        "users": API_USERS,
+        "sampled_users": SAMPLED_USERS,
+        "requests": REQUESTS,
+        "concurrency": CONCURRENCY,
+        "warmup_requests": WARMUP,
+        "load_average_before": load_average(),
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-api-load-") as folder:
+        root = Path(folder)
+        data = synthetic.write_csv(synthetic.generate(users=API_USERS, seed=5).raw, root / "l.csv")
+        with running_stack(root / "stack", terraform=SMALL_MODEL) as stack:
+            run = run_file(stack.info, data, decision="approve", timeout=900)
+            results["run_status"] = run.status
+            if run.status != "live":
+                raise RuntimeError(f"the run ended {run.status}: {run.summary.error}")
+            users = _users(data, SAMPLED_USERS)
+            for route in ("features", "predictions"):
+                results[route] = measure(
+                    stack.info["api_url"],
+                    f"/{route}/{{id}}",
+                    users,
+                    requests=REQUESTS,
+                    concurrency=CONCURRENCY,
+                    headers=stack.info["api_headers"],
+                    warmup=WARMUP,
+                )
+                results[f"{route}_single_client"] = measure(
+                    stack.info["api_url"],
+                    f"/{route}/{{id}}",
+                    users,
+                    requests=SINGLE_CLIENT_REQUESTS,
+                    concurrency=1,
+                    headers=stack.info["api_headers"],
+                    warmup=50,
+                )
+    results["targets"] = {f"{route}_p99_ms_max": ms for route, ms in TARGET_P99_MS.items()}
+    results["targets"]["errors_max"] = 0
+    results["met"] = {
+        f"{route}_p99": results[route]["p99_ms"] < ms for route, ms in TARGET_P99_MS.items()
+    }
+    results["met"]["zero_errors"] = all(results[r]["errors"] == 0 for r in TARGET_P99_MS)
+    results["load_average_after"] = load_average()
+    return results
