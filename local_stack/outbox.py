@@ -87,7 +87,8 @@ def read_email(path: Path) -> OutboxEmail:
     body = message.get_body(("plain",))
     return OutboxEmail(
         path=path,
-        subject=str(message["Subject"]),
+        # A long subject is folded onto a second line in the file; read back whole and unpadded.
+        subject=" ".join(str(message["Subject"]).split()),
         to=str(message["To"]),
         date=email.utils.parsedate_to_datetime(str(message["Date"])),
         body=body.get_content() if body is not None else "",

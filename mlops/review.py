@@ -22,14 +22,6 @@ class ReviewError(RuntimeError):
     """The review could not be found or decided; the message says what happened."""
 
 
-def email_kind(email: OutboxEmail) -> str:
-    """`Review needed`, `Live`, `Rejected`, `Failed`: the subject's lead without its `[...]` tag.
-
-    Like `OutboxEmail.kind`, but also for a subject the .eml file folded onto a second line (a
-    long subject is read back with a leading space, which `kind` does not expect)."""
-    return re.sub(r"^\[[^\]]*\]\s*", "", email.subject.strip()).split(":", 1)[0]
-
-
 def run_emails(outbox_dir: Path, execution_name: str) -> list[OutboxEmail]:
     """The emails about one run, oldest first (every email names its run on a `Run:` line)."""
     line = re.compile(rf"^Run: {re.escape(execution_name)}\s*$", re.MULTILINE)
@@ -52,7 +44,7 @@ def wait_for_email(
     while True:
         emails = run_emails(outbox_dir, execution_name)
         for email in emails:
-            if email_kind(email) in kinds:
+            if email.kind in kinds:
                 return email
         if clock() > deadline:
             arrived = [email.subject for email in emails] or "none"

@@ -523,6 +523,8 @@ def add_eventbridge_state_machine_targets() -> None:
         if event_name not in trigger.CREATED_REASONS:
             original_s3(account_id, bucket, event_name, key)
             return
+        if event_name == _PUT and getattr(key, "multipart", None) is not None:
+            return  # moto stores a completed multipart upload through PutObject: S3 sends one event
         event: Any = trigger.object_created_event(
             account=account_id,
             region=bucket.region_name,
@@ -543,6 +545,9 @@ def add_eventbridge_state_machine_targets() -> None:
 
     Rule.send_to_targets = send_to_targets  # type: ignore[method-assign,assignment]
     moto.s3.notifications._send_event_bridge_message = send_event_bridge_message
+
+
+_PUT = "s3:ObjectCreated:Put"
 
 
 def _event_time(value: Any) -> str:

@@ -20,8 +20,8 @@ and StackError (what failed, which log to read) leaving nothing it started runni
 `StackSettings(ports={name: 0, ...})` picks free ports; `terraform=TerraformValues(...)` sets the
 workflow's knobs (approval timeout, quality gate, forest size).
 
-Following a run: `local_stack.stack.runs` (`wait_for_run(sfn, arn, key)`, `follow(sfn,
-execution_arn, on_event)`, `durations(history(...))`); reading emails: `local_stack.outbox`.
+Finding the run an upload started: `local_stack.stack.runs.wait_for_run(sfn, arn, key)`; following
+it state by state: `mlops.workflow_progress.watch`; reading emails: `local_stack.outbox`.
 """
 
 from local_stack.stack.orchestrator import StackError, down, status, up

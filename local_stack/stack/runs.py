@@ -1,17 +1,14 @@
 """Workflow runs seen through the Step Functions API (the local executor answers it): which run an
-uploaded object started, and each state's start, end and duration from the execution history."""
+uploaded object started, and its execution history. Following a run state by state, with
+durations: `mlops.workflow_progress.watch`."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-_ENTERED = "StateEntered"
-_EXITED = "StateExited"
 
 
 @dataclass(frozen=True)
@@ -101,63 +98,3 @@ def history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
         if not page.get("nextToken"):
             return events
         arguments["nextToken"] = page["nextToken"]
-
-
-@dataclass(frozen=True)
-class StateEvent:
-    """A state entered (`ended` False) or left (`ended` True, with how long it lasted)."""
-
-    state: str
-    state_type: str
-    ended: bool
-    at: datetime
-    seconds: float | None = None
-
-
-def state_events(events: list[dict[str, Any]]) -> Iterator[StateEvent]:
-    entered: dict[str, datetime] = {}
-    for event in events:
-        kind = str(event["type"])
-        if kind.endswith(_ENTERED):
-            name = event["stateEnteredEventDetails"]["name"]
-            entered[name] = event["timestamp"]
-            yield StateEvent(name, kind.removesuffix(_ENTERED), False, event["timestamp"])
-        elif kind.endswith(_EXITED):
-            name = event["stateExitedEventDetails"]["name"]
-            start = entered.pop(name, event["timestamp"])
-            seconds = (event["timestamp"] - start).total_seconds()
-            yield StateEvent(name, kind.removesuffix(_EXITED), True, event["timestamp"], seconds)
-
-
-def durations(events: list[dict[str, Any]]) -> dict[str, float]:
-    """Seconds spent in each state (summed when a state ran more than once, as polling does)."""
-    totals: dict[str, float] = {}
-    for event in state_events(events):
-        if event.ended and event.seconds is not None:
-            totals[event.state] = round(totals.get(event.state, 0.0) + event.seconds, 3)
-    return totals
-
-
-def follow(
-    sfn: Any,
-    execution_arn: str,
-    on_event: Callable[[StateEvent], None],
-    *,
-    timeout: float | None = None,
-    poll_seconds: float = 0.25,
-) -> dict[str, Any]:
-    """Call `on_event` for each state entered and left, live, until the run ends; returns the
-    final DescribeExecution. TimeoutError when it runs longer than `timeout`."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    seen = 0
-    while True:
-        described = sfn.describe_execution(executionArn=execution_arn)
-        emitted = list(state_events(history(sfn, execution_arn)))
-        for event in emitted[seen:]:
-            on_event(event)
-        seen = len(emitted)
-        if described["status"] != "RUNNING":
-            return dict(described)
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError(f"{execution_arn} still running after {timeout:.0f} s")
-        time.sleep(poll_seconds)

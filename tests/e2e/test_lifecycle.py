@@ -17,7 +17,7 @@ import pytest
 from local_stack.stack.runs import runs
 from mlops.commands.demo import DemoOptions, run_demo
 from mlops.pipeline_run import RunResult, run_file
-from mlops.review import email_kind, run_emails
+from mlops.review import run_emails
 from tests.fixtures.e2e import E2eFiles, Stack, expected_response, latest_loans
 
 pytestmark = [pytest.mark.slow, pytest.mark.terraform, pytest.mark.xdist_group("e2e")]
@@ -144,7 +144,7 @@ def test_malformed_file_fails_naming_the_rule_and_ingests_nothing(
     assert result.summary.error == "PipelineFailed"
     assert "Ingestion" not in result.summary.states
     emails = run_emails(Path(e2e_stack.info["outbox_dir"]), result.execution_name)
-    assert [email_kind(email) for email in emails] == ["Failed"]
+    assert [email.kind for email in emails] == ["Failed"]
     assert "value.not_positive_number" in emails[0].body
     assert "loan_amount" in emails[0].body
     for user in e2e_files.malformed_users[:3]:

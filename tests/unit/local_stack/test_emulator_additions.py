@@ -13,6 +13,8 @@ import pytest
 from moto import mock_aws
 
 from local_stack.emulator.additions import (
+    DELIVERY,
+    configure,
     install_additions,
     log_delivery_allowed,
     validate_definition,
@@ -269,3 +271,68 @@ def test_key_rotation_period_is_reported() -> None:
     status = kms.get_key_rotation_status(KeyId=key_id)
     assert status["KeyRotationEnabled"] is True
     assert status["RotationPeriodInDays"] == 180
+
+
+class RecordedDeliveries:
+    """Stands in for `trigger.Deliveries`: keeps what would be started."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def submit(self, delivery: Any) -> None:
+        self.events.append(json.loads(delivery.input_text))
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def recorded_starts() -> Iterator[RecordedDeliveries]:
+    recorded = RecordedDeliveries()
+    configure(region=REGION, deliveries=recorded)  # type: ignore[arg-type]
+    try:
+        yield recorded
+    finally:
+        DELIVERY.deliveries = None
+
+
+def _raw_bucket_starting_a_workflow() -> Any:
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="raw", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_notification_configuration(
+        Bucket="raw", NotificationConfiguration={"EventBridgeConfiguration": {}}
+    )
+    events = boto3.client("events", region_name=REGION)
+    events.put_rule(
+        Name="raw-object-created",
+        EventPattern=json.dumps({"source": ["aws.s3"], "detail-type": ["Object Created"]}),
+    )
+    events.put_targets(
+        Rule="raw-object-created",
+        Targets=[{"Id": "workflow", "Arn": f"arn:aws:states:{REGION}:123456789012:stateMachine:w"}],
+    )
+    return s3
+
+
+def test_a_put_object_starts_one_run(recorded_starts: RecordedDeliveries) -> None:
+    _raw_bucket_starting_a_workflow().put_object(Bucket="raw", Key="incoming/a.csv", Body=b"x")
+
+    assert [event["detail"]["reason"] for event in recorded_starts.events] == ["PutObject"]
+
+
+def test_a_multipart_upload_starts_one_run(recorded_starts: RecordedDeliveries) -> None:
+    s3 = _raw_bucket_starting_a_workflow()
+    upload = s3.create_multipart_upload(Bucket="raw", Key="incoming/big.csv")["UploadId"]
+    parts = []
+    for number, body in enumerate([b"a" * 5 * 1024 * 1024, b"b"], start=1):
+        etag = s3.upload_part(
+            Bucket="raw", Key="incoming/big.csv", UploadId=upload, PartNumber=number, Body=body
+        )["ETag"]
+        parts.append({"PartNumber": number, "ETag": etag})
+    s3.complete_multipart_upload(
+        Bucket="raw", Key="incoming/big.csv", UploadId=upload, MultipartUpload={"Parts": parts}
+    )
+
+    assert [event["detail"]["reason"] for event in recorded_starts.events] == [
+        "CompleteMultipartUpload"
+    ]
