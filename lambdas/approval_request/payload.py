@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import Field, SecretStr, field_validator
 
-from lambdas.shared.workflow import Payload, Source, parse_s3_uri
+from lambdas.shared.resource_names import parse_s3_uri
+from lambdas.shared.workflow import Payload, Source
 
 MAX_EXPIRY_SECONDS = 366 * 24 * 3600  # a Step Functions task cannot wait longer than a year
 

@@ -20,9 +20,9 @@ from lambdas.shared.approvals import Approval, put_new_approval
 from lambdas.shared.aws import error_code
 from lambdas.shared.emails import review_email
 from lambdas.shared.metrics import scalar_metrics
+from lambdas.shared.resource_names import model_label, parse_s3_uri
 from lambdas.shared.settings import Settings
 from lambdas.shared.tokens import approval_id, hash_token, new_link_token
-from lambdas.shared.workflow import model_label, parse_s3_uri
 
 if TYPE_CHECKING:
     from botocore.response import StreamingBody

@@ -16,8 +16,8 @@ from lambdas.approvals_api.decisions import MAX_COMMENT_CHARS
 from lambdas.approvals_api.report_plots import Plots
 from lambdas.shared.approvals import Approval, Delivery, Status
 from lambdas.shared.metrics import data_summary, fmt, metric_rows
+from lambdas.shared.resource_names import model_label
 from lambdas.shared.text import utc_time
-from lambdas.shared.workflow import model_label
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f8fa}"

@@ -15,7 +15,7 @@ from lambdas.shared.emails import (
     rejected_email,
 )
 from lambdas.shared.metrics import HEADLINE_METRIC, LABELS, fmt, scalar_metrics
-from lambdas.shared.workflow import model_label
+from lambdas.shared.resource_names import model_label
 
 REJECTION_ERROR = "ModelRejected"
 

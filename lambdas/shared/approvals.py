@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
 if TYPE_CHECKING:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
     from mypy_boto3_dynamodb import DynamoDBClient
 
 RETENTION_SECONDS = 90 * 24 * 3600  # the item (the audit of who decided what) outlives the link
@@ -63,15 +63,28 @@ class Approval:
         return now >= self.expires_at
 
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+@cache
+def _serializer() -> TypeSerializer:
+    # Lazy: `boto3.dynamodb.types` imports boto3 and botocore's session (~300 ms), which a cold
+    # start pays only when a request reads or writes an approval (lambdas/shared/aws.py).
+    from boto3.dynamodb.types import TypeSerializer  # noqa: PLC0415
+
+    return TypeSerializer()
+
+
+@cache
+def _deserializer() -> TypeDeserializer:
+    from boto3.dynamodb.types import TypeDeserializer  # noqa: PLC0415 (lazy: see _serializer)
+
+    return TypeDeserializer()
 
 
 def to_item(approval: Approval) -> dict[str, Any]:
     values = {k: v for k, v in asdict(approval).items() if v is not None}
     values["metrics"] = {k: Decimal(repr(v)) for k, v in approval.metrics.items()}
     values["ttl"] = approval.ttl
-    return {k: _serializer.serialize(v) for k, v in values.items()}
+    serializer = _serializer()
+    return {k: serializer.serialize(v) for k, v in values.items()}
 
 
 _FIELDS = frozenset(f.name for f in fields(Approval))
@@ -79,7 +92,8 @@ _FIELDS = frozenset(f.name for f in fields(Approval))
 
 def from_item(item: Mapping[str, Any]) -> Approval:
     """The approval an item holds; attributes this version does not know (and `ttl`) are ignored."""
-    values = {k: _plain(_deserializer.deserialize(v)) for k, v in item.items() if k in _FIELDS}
+    deserializer = _deserializer()
+    values = {k: _plain(deserializer.deserialize(v)) for k, v in item.items() if k in _FIELDS}
     values["status"] = Status(values["status"])
     if values.get("delivery") is not None:
         values["delivery"] = Delivery(values["delivery"])

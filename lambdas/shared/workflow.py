@@ -42,21 +42,3 @@ def validate_payload(model: type[PayloadT], event: Mapping[str, Any]) -> Payload
             for error in exc.errors(include_url=False, include_input=False)
         )
         raise InvalidPayloadError(f"invalid {model.__name__} payload: {problems}") from None
-
-
-def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """(bucket, key) of `s3://bucket/key`; ValueError naming the URI otherwise."""
-    rest = uri.removeprefix("s3://")
-    bucket, _, key = rest.partition("/")
-    if rest == uri or not bucket or not key:
-        raise ValueError(f"not an s3://bucket/key URI: {uri!r}")
-    return bucket, key
-
-
-def model_label(model_package_arn: str) -> str:
-    """`credit-risk v3` from `arn:...:model-package/credit-risk/3`; the ARN itself otherwise."""
-    _, _, resource = model_package_arn.partition(":model-package/")
-    group, _, version = resource.rpartition("/")
-    if group and version.isdigit():
-        return f"{group} v{version}"
-    return model_package_arn or "(model not named)"

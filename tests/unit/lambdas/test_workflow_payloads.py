@@ -8,12 +8,7 @@ import pytest
 
 from lambdas.approval_request.payload import ApprovalRequest
 from lambdas.notify.payload import Notification
-from lambdas.shared.workflow import (
-    InvalidPayloadError,
-    model_label,
-    parse_s3_uri,
-    validate_payload,
-)
+from lambdas.shared.workflow import InvalidPayloadError, validate_payload
 
 EVENTS = Path(__file__).parents[2] / "events"
 SECRET = "AQCEAAAAKgAAAAMAAAAAAAAAA-secret-task-token"
@@ -70,17 +65,3 @@ def test_validate_payload_accepts_each_notification_kind() -> None:
 def test_validate_payload_rejects_an_unknown_notification_kind() -> None:
     with pytest.raises(InvalidPayloadError, match="kind"):
         validate_payload(Notification, {"kind": "party", "execution_arn": "arn"})
-
-
-def test_parse_s3_uri_splits_bucket_and_key() -> None:
-    assert parse_s3_uri("s3://b/runs/x/output.tar.gz") == ("b", "runs/x/output.tar.gz")
-    for bad in ("b/key", "s3://b", "s3:///key", "s3://b/"):
-        with pytest.raises(ValueError, match="s3://bucket/key"):
-            parse_s3_uri(bad)
-
-
-def test_model_label_reads_group_and_version() -> None:
-    arn = "arn:aws:sagemaker:eu-west-1:1:model-package/credit-risk/12"
-    assert model_label(arn) == "credit-risk v12"
-    assert model_label("something-else") == "something-else"
-    assert model_label("") == "(model not named)"
