@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import fbeta_score
 
+from jobs.schema import FEATURES
+from jobs.training import cli
 from jobs.training.model import (
     NULL_FILL,
     Calibration,
     ForestParams,
+    build_pipeline,
     choose_threshold,
     features_matrix,
     fit_calibration,
@@ -70,3 +73,26 @@ def test_choose_threshold_maximises_f_beta_among_all_cut_points():
 def test_choose_threshold_needs_defaults_in_the_validation_slice():
     with pytest.raises(ValueError, match="has 0 default"):
         choose_threshold(np.array([0.1, 0.2]), np.array([0, 0]))
+
+
+def test_fit_forest_learns_from_the_five_features_only(feature_frame):
+    params = ForestParams(n_estimators=10, min_samples_leaf=5)
+    pipeline = fit_forest(feature_frame, params, 1)
+    assert pipeline.named_steps["forest"].n_features_in_ == len(FEATURES)
+    # Identifiers carry no signal and must never reach the model: scrambling them changes nothing.
+    rng = np.random.default_rng(0)
+    scrambled = feature_frame.assign(
+        id=rng.permutation(feature_frame["id"].to_numpy()),
+        loan_id=rng.permutation(feature_frame["loan_id"].to_numpy()),
+    )
+    rows = features_matrix(feature_frame)
+    np.testing.assert_array_equal(
+        forest_scores(pipeline, rows), forest_scores(fit_forest(scrambled, params, 1), rows)
+    )
+
+
+def test_the_default_forest_weights_classes_per_bootstrap_sample():
+    assert ForestParams().class_weight == "balanced_subsample"
+    forest = build_pipeline(ForestParams()).named_steps["forest"]
+    assert forest.class_weight == "balanced_subsample"
+    assert cli.forest_params(cli.parse_args([], {})).class_weight == "balanced_subsample"
