@@ -19,7 +19,7 @@ data "aws_iam_policy_document" "assume" {
 data "aws_iam_policy_document" "this" {
   statement {
     sid       = "ClaimObject"
-    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem"]
     resources = [var.claims_table.arn]
   }
 

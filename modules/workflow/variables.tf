@@ -138,14 +138,17 @@ variable "endpoint" {
 }
 
 variable "jobs" {
-  description = "Instance types of the processing and training jobs and the RandomForest hyperparameters."
+  description = "Instance types, run-time limits (seconds) and volume size (GB) of the processing and training jobs, and the RandomForest hyperparameters."
   type = object({
-    processing_instance_type = optional(string, "ml.t3.medium")
-    training_instance_type   = optional(string, "ml.m5.large")
-    rf_n_estimators          = optional(number, 50)
-    rf_max_depth             = optional(number, 12)
-    rf_min_samples_leaf      = optional(number, 0.003)
-    rf_max_samples           = optional(number, 0.2)
+    processing_instance_type       = optional(string, "ml.t3.medium")
+    training_instance_type         = optional(string, "ml.m5.large")
+    rf_n_estimators                = optional(number, 50)
+    rf_max_depth                   = optional(number, 12)
+    rf_min_samples_leaf            = optional(number, 0.003)
+    rf_max_samples                 = optional(number, 0.2)
+    processing_max_runtime_seconds = optional(number, 3600)
+    training_max_runtime_seconds   = optional(number, 7200)
+    volume_size_gb                 = optional(number, 30)
   })
   default = {}
 
@@ -171,6 +174,18 @@ variable "jobs" {
   validation {
     condition     = var.jobs.rf_max_samples > 0 && var.jobs.rf_max_samples <= 1
     error_message = "jobs.rf_max_samples (the share of training rows each tree's bootstrap sample draws) must be in (0, 1]."
+  }
+
+  validation {
+    condition = alltrue([
+      for value in [var.jobs.processing_max_runtime_seconds, var.jobs.training_max_runtime_seconds] : value >= 60 && value <= 432000 && value == floor(value)
+    ])
+    error_message = "jobs.processing_max_runtime_seconds and training_max_runtime_seconds must be whole seconds from 60 to 432000 (5 days, SageMaker's limit)."
+  }
+
+  validation {
+    condition     = var.jobs.volume_size_gb >= 1 && var.jobs.volume_size_gb <= 16384 && var.jobs.volume_size_gb == floor(var.jobs.volume_size_gb)
+    error_message = "jobs.volume_size_gb (each job instance's storage volume) must be a whole number of GB from 1 to 16384."
   }
 }
 

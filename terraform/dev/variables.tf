@@ -81,14 +81,17 @@ variable "endpoint" {
 }
 
 variable "jobs" {
-  description = "Job instance types and RandomForest hyperparameters."
+  description = "Job instance types, run-time limits (seconds), volume size (GB) and RandomForest hyperparameters."
   type = object({
-    processing_instance_type = optional(string, "ml.t3.medium")
-    training_instance_type   = optional(string, "ml.m5.large")
-    rf_n_estimators          = optional(number, 50)
-    rf_max_depth             = optional(number, 12)
-    rf_min_samples_leaf      = optional(number, 0.003)
-    rf_max_samples           = optional(number, 0.2)
+    processing_instance_type       = optional(string, "ml.t3.medium")
+    training_instance_type         = optional(string, "ml.m5.large")
+    rf_n_estimators                = optional(number, 50)
+    rf_max_depth                   = optional(number, 12)
+    rf_min_samples_leaf            = optional(number, 0.003)
+    rf_max_samples                 = optional(number, 0.2)
+    processing_max_runtime_seconds = optional(number, 3600)
+    training_max_runtime_seconds   = optional(number, 7200)
+    volume_size_gb                 = optional(number, 30)
   })
   default = {}
 }

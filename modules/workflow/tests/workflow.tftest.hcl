@@ -35,34 +35,37 @@ run "renders_every_placeholder_with_the_real_values" {
 
   assert {
     condition = jsondecode(aws_sfn_state_machine.this.definition).States.Placeholders.Result == {
-      aws_region                 = "eu-west-1"
-      claims_table_name          = "credit-risk-test-claims"
-      artifacts_bucket           = "credit-risk-test-artifacts"
-      code_s3_prefix             = "s3://credit-risk-test-artifacts/code/0123abc"
-      sagemaker_role_arn         = "arn:aws:iam::123456789012:role/credit-risk-test-sagemaker"
-      processing_image_uri       = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
-      training_image_uri         = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
-      inference_image_uri        = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
-      processing_instance_type   = "ml.t3.medium"
-      training_instance_type     = "ml.m5.large"
-      feature_group_name         = "credit-risk-test-loans"
-      model_package_group_name   = "credit-risk-test-credit-risk"
-      endpoint_name              = "credit-risk-test-credit-risk"
-      endpoint_mode              = "serverless"
-      endpoint_instance_type     = "ml.m5.large"
-      serverless_memory_mb       = "2048"
-      serverless_max_concurrency = "5"
-      approval_function_arn      = "arn:aws:lambda:eu-west-1:123456789012:function:credit-risk-test-approval-request"
-      notify_function_arn        = "arn:aws:lambda:eu-west-1:123456789012:function:credit-risk-test-notify"
-      approval_timeout_seconds   = "86400"
-      quality_gate_min_roc_auc   = "0.6"
-      api_base_url               = "https://abc123.execute-api.eu-west-1.amazonaws.com"
-      endpoint_poll_seconds      = "30"
-      endpoint_max_polls         = "60"
-      rf_n_estimators            = "50"
-      rf_max_depth               = "12"
-      rf_min_samples_leaf        = "0.003"
-      rf_max_samples             = "0.2"
+      aws_region                     = "eu-west-1"
+      claims_table_name              = "credit-risk-test-claims"
+      artifacts_bucket               = "credit-risk-test-artifacts"
+      code_s3_prefix                 = "s3://credit-risk-test-artifacts/code/0123abc"
+      sagemaker_role_arn             = "arn:aws:iam::123456789012:role/credit-risk-test-sagemaker"
+      processing_image_uri           = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+      training_image_uri             = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+      inference_image_uri            = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3"
+      processing_instance_type       = "ml.t3.medium"
+      training_instance_type         = "ml.m5.large"
+      feature_group_name             = "credit-risk-test-loans"
+      model_package_group_name       = "credit-risk-test-credit-risk"
+      endpoint_name                  = "credit-risk-test-credit-risk"
+      endpoint_mode                  = "serverless"
+      endpoint_instance_type         = "ml.m5.large"
+      serverless_memory_mb           = "2048"
+      serverless_max_concurrency     = "5"
+      approval_function_arn          = "arn:aws:lambda:eu-west-1:123456789012:function:credit-risk-test-approval-request"
+      notify_function_arn            = "arn:aws:lambda:eu-west-1:123456789012:function:credit-risk-test-notify"
+      approval_timeout_seconds       = "86400"
+      quality_gate_min_roc_auc       = "0.6"
+      api_base_url                   = "https://abc123.execute-api.eu-west-1.amazonaws.com"
+      endpoint_poll_seconds          = "30"
+      endpoint_max_polls             = "60"
+      rf_n_estimators                = "50"
+      rf_max_depth                   = "12"
+      rf_min_samples_leaf            = "0.003"
+      rf_max_samples                 = "0.2"
+      processing_max_runtime_seconds = "3600"
+      training_max_runtime_seconds   = "7200"
+      job_volume_size_gb             = "30"
     }
     error_message = "Every placeholder of docs/design/interfaces.md section 4 must get its value."
   }
@@ -118,6 +121,11 @@ run "grants_each_integration_exactly_what_it_needs" {
   assert {
     condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ClaimObject"]).resources == toset([var.claims_table.arn])
     error_message = "The claim writes only to the claims table."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.this.statement : s if s.sid == "ClaimObject"]).actions == toset(["dynamodb:PutItem", "dynamodb:DeleteItem"])
+    error_message = "The claim needs the conditional put and the release (delete), nothing else."
   }
 
   assert {
@@ -189,6 +197,49 @@ run "rejects_a_max_samples_outside_zero_to_one" {
   }
 
   expect_failures = [var.jobs]
+}
+
+run "rejects_a_job_run_time_limit_beyond_sagemakers" {
+  command = plan
+
+  variables {
+    jobs = { training_max_runtime_seconds = 500000 }
+  }
+
+  expect_failures = [var.jobs]
+}
+
+run "rejects_a_job_run_time_limit_under_a_minute" {
+  command = plan
+
+  variables {
+    jobs = { processing_max_runtime_seconds = 30 }
+  }
+
+  expect_failures = [var.jobs]
+}
+
+run "rejects_a_fractional_volume_size" {
+  command = plan
+
+  variables {
+    jobs = { volume_size_gb = 0.5 }
+  }
+
+  expect_failures = [var.jobs]
+}
+
+run "passes_job_limits_on" {
+  command = plan
+
+  variables {
+    jobs = { processing_max_runtime_seconds = 900, training_max_runtime_seconds = 1800, volume_size_gb = 50 }
+  }
+
+  assert {
+    condition     = jsondecode(aws_sfn_state_machine.this.definition).States.Placeholders.Result.training_max_runtime_seconds == "1800" && jsondecode(aws_sfn_state_machine.this.definition).States.Placeholders.Result.job_volume_size_gb == "50"
+    error_message = "The jobs' limits reach the definition."
+  }
 }
 
 run "accepts_a_min_samples_leaf_row_count" {
