@@ -1,4 +1,5 @@
-"""`terraform test` of every module (mocked provider): wiring, variable validations, examples."""
+"""`terraform test` of every module and root (mocked provider): wiring, variable validations,
+examples."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.terraform import Terraform, example_dirs, module_dirs
+from tests.fixtures.terraform import Terraform, example_dirs, module_dirs, root_dirs
 
 pytestmark = pytest.mark.terraform
 
@@ -22,3 +23,17 @@ def test_terraform_test_passes_for_module(
     assert ", 0 failed." in output
     for example in example_dirs(module):
         assert f'run "example_{example}_plans"... pass' in output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("root", root_dirs())
+def test_terraform_test_passes_for_root(
+    terraform: Terraform, terraform_tree: Path, root: str
+) -> None:
+    """Each root's own variable validations (terraform/<root>/tests), mocked provider."""
+    directory = terraform_tree / root
+    assert list(directory.glob("tests/*.tftest.hcl")), f"{root} has no terraform test"
+    terraform.init(directory)
+    output = terraform.run(["test", "-no-color"], directory)
+    assert ", 0 failed." in output
+    assert 'run "plans_with_valid_values"... pass' in output
