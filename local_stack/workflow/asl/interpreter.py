@@ -111,6 +111,33 @@ def _positive_int(value: Json) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _call_within(deadline: float | None, timeout: Any, call: Callable[[], Json]) -> Json:
+    """`call()`, or States.Timeout once `deadline` passes, as Step Functions ends a task at its
+    TimeoutSeconds whatever the service is doing. The call runs on in its (daemon) thread and
+    its late result is dropped; integrations that wait themselves (`.sync` jobs) also get the
+    deadline in their request and stop their work."""
+    if deadline is None:
+        return call()
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["result"] = call()
+        except BaseException as exc:  # handed to the state's thread below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="task-call", daemon=True).start()
+    if not done.wait(max(0.0, deadline - time.monotonic())):
+        raise StatesError(TIMEOUT, f"The task did not finish within {timeout} seconds")
+    if "error" in outcome:
+        raise outcome["error"]
+    result: Json = outcome["result"]
+    return result
+
+
 def _call_integration(handler: TaskHandler, request: TaskRequest) -> Json:
     """An integration that breaks (a local bug, a malformed request it did not expect) fails its
     task like a service error would, so the workflow's Catch and failure email still run."""
@@ -352,7 +379,8 @@ class _Run:
         )
         try:
             # For `.waitForTaskToken` the registry hands out the plain request-response call.
-            result = _call_integration(self.machine.resolve_handler(resource), request)
+            handler = self.machine.resolve_handler(resource)
+            result = _call_within(deadline, timeout, lambda: _call_integration(handler, request))
             if token is not None:
                 result = self.machine.callbacks.wait(token, deadline, self.stop)
             elif deadline is not None and time.monotonic() > deadline:

@@ -477,3 +477,74 @@ def test_stop_during_wait_aborts_execution():
     history = History()
     assert interpreter.run(info, history, stop).status == "ABORTED"
     assert history.events()[-1]["type"] == "ExecutionAborted"
+
+
+def test_timeout_seconds_ends_a_call_that_hangs_as_states_timeout():
+    released, answered = threading.Event(), threading.Event()
+
+    def hang(handlers):
+        def echo(request):
+            released.wait(20)  # a service that does not answer (released when the test ends)
+            answered.set()
+            return {"late": True}
+
+        handlers.echo = echo
+
+    definition = machine(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": ECHO,
+                "TimeoutSeconds": 1,
+                "Catch": [
+                    {"ErrorEquals": ["States.Timeout"], "ResultPath": "$.why", "Next": "Late"}
+                ],
+                "End": True,
+            },
+            "Late": {"Type": "Succeed"},
+        }
+    )
+    try:
+        outcome, events, *_ = run(definition, configure=hang)
+        # The run ended while the call was still hanging: it was cut off, not waited for.
+        assert not answered.is_set()
+        assert outcome.status == "SUCCEEDED"
+        assert outcome.output["why"]["Error"] == "States.Timeout"
+        assert "TaskTimedOut" in [e["type"] for e in events]
+    finally:
+        released.set()
+
+
+def test_timeout_seconds_passes_through_a_call_that_answers_in_time():
+    definition = machine(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": ECHO,
+                "TimeoutSeconds": 30,
+                "Parameters": {"a": 1},
+                "End": True,
+            }
+        }
+    )
+    outcome, events, *_ = run(definition)
+    assert outcome.status == "SUCCEEDED"
+    assert outcome.output == {"a": 1}
+    assert "TaskTimedOut" not in [e["type"] for e in events]
+
+
+def test_timeout_seconds_keeps_the_error_of_a_call_that_fails_in_time():
+    definition = machine(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": FLAKY,
+                "TimeoutSeconds": 30,
+                "Catch": [{"ErrorEquals": ["Boom"], "ResultPath": "$.why", "Next": "Caught"}],
+                "End": True,
+            },
+            "Caught": {"Type": "Succeed"},
+        }
+    )
+    outcome, *_ = run(definition, failures=["Boom"])
+    assert outcome.output["why"]["Error"] == "Boom"
