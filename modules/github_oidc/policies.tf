@@ -99,12 +99,15 @@ locals {
         group     = "iam"
         resources = ["${local.arn.iam}:role/${settings.name_prefix}-*"]
         read      = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRoleTags"]
-        write     = ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole"]
+        # Creating a role and changing its policies need the boundary: see ManageBoundedRoles.
+        write = ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"]
       }
     }
   }
 
   policy_groups = toset(["data", "compute", "iam"])
+
+  bounded_role_actions = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
 
   deploy_policies = {
     for pair in setproduct(keys(var.environments), local.policy_groups) : "${pair[0]}-${pair[1]}" => {
@@ -241,6 +244,65 @@ data "aws_iam_policy_document" "deploy" {
         "lambda:GetLayerVersion",
       ]
       resources = ["*"]
+    }
+  }
+
+  # The actions that accept the iam:PermissionsBoundary condition key (IAM service authorization
+  # reference): the deploy role creates and edits only roles that carry the environment's
+  # boundary (boundary.tf), and may put that boundary on a role created before it existed.
+  dynamic "statement" {
+    for_each = each.value.group == "iam" ? [1] : []
+
+    content {
+      sid       = "ManageBoundedRoles"
+      actions   = local.bounded_role_actions
+      resources = ["${local.arn.iam}:role/${var.environments[each.value.environment].name_prefix}-*"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PermissionsBoundary"
+        values   = [local.boundary_arns[each.value.environment]]
+      }
+    }
+  }
+
+  # The denies hold even if someone attaches a broader policy to the deploy role.
+  dynamic "statement" {
+    for_each = each.value.group == "iam" ? [1] : []
+
+    content {
+      sid       = "DenyRolesWithAnotherBoundary"
+      effect    = "Deny"
+      actions   = concat(local.bounded_role_actions, ["iam:AttachRolePolicy", "iam:DetachRolePolicy"])
+      resources = ["*"]
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "iam:PermissionsBoundary"
+        values   = [local.boundary_arns[each.value.environment]]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.value.group == "iam" ? [1] : []
+
+    content {
+      sid       = "DenyRemovingBoundaries"
+      effect    = "Deny"
+      actions   = ["iam:DeleteRolePermissionsBoundary"]
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.value.group == "iam" ? [1] : []
+
+    content {
+      sid       = "DenyChangingBoundaryPolicies"
+      effect    = "Deny"
+      actions   = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]
+      resources = values(local.boundary_arns)
     }
   }
 
