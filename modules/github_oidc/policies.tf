@@ -99,12 +99,47 @@ locals {
         group     = "iam"
         resources = ["${local.arn.iam}:role/${settings.name_prefix}-*"]
         read      = ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRoleTags"]
-        write     = ["iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole"]
+        # Creating a role and changing its policies need the boundary: see ManageBoundedRoles.
+        write = ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"]
       }
     }
   }
 
   policy_groups = toset(["data", "compute", "iam"])
+
+  # The role actions that accept the iam:PermissionsBoundary condition key (IAM service
+  # authorization reference) and that the stack needs: creating its roles, writing their inline
+  # policies, and putting the boundary on a role created before the boundary existed.
+  bounded_role_actions = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"]
+
+  boundary_statements = {
+    for environment, settings in var.environments : environment => {
+      ManageBoundedRoles = {
+        effect        = "Allow"
+        actions       = local.bounded_role_actions
+        resources     = ["${local.arn.iam}:role/${settings.name_prefix}-*"]
+        boundary_test = "StringEquals"
+      }
+      DenyRolesWithAnotherBoundary = {
+        effect        = "Deny"
+        actions       = concat(local.bounded_role_actions, ["iam:AttachRolePolicy", "iam:DetachRolePolicy"])
+        resources     = ["*"]
+        boundary_test = "StringNotEquals"
+      }
+      DenyRemovingBoundaries = {
+        effect        = "Deny"
+        actions       = ["iam:DeleteRolePermissionsBoundary"]
+        resources     = ["*"]
+        boundary_test = null
+      }
+      DenyChangingBoundaryPolicies = {
+        effect        = "Deny"
+        actions       = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]
+        resources     = values(local.boundary_arns)
+        boundary_test = null
+      }
+    }
+  }
 
   deploy_policies = {
     for pair in setproduct(keys(var.environments), local.policy_groups) : "${pair[0]}-${pair[1]}" => {
@@ -241,6 +276,29 @@ data "aws_iam_policy_document" "deploy" {
         "lambda:GetLayerVersion",
       ]
       resources = ["*"]
+    }
+  }
+
+  # The deploy role creates and edits only roles that carry the environment's boundary (see
+  # boundary_statements); the denies hold even if someone attaches a broader policy to it.
+  dynamic "statement" {
+    for_each = each.value.group == "iam" ? local.boundary_statements[each.value.environment] : {}
+
+    content {
+      sid       = statement.key
+      effect    = statement.value.effect
+      actions   = statement.value.actions
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.boundary_test == null ? [] : [statement.value.boundary_test]
+
+        content {
+          test     = condition.value
+          variable = "iam:PermissionsBoundary"
+          values   = [local.boundary_arns[each.value.environment]]
+        }
+      }
     }
   }
 

@@ -10,6 +10,18 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  # The boundary terraform/bootstrap creates for this environment (<name_prefix>-permissions-boundary):
+  # the deploy role may only create roles that carry it.
+  permissions_boundary_arn = coalesce(
+    var.permissions_boundary_arn,
+    "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/${var.name_prefix}-permissions-boundary",
+  )
+}
+
 module "stack" {
   source = "../../modules/stack"
 
@@ -28,5 +40,5 @@ module "stack" {
   log_retention_days       = var.log_retention_days
   force_destroy_buckets    = var.force_destroy_buckets
   deletion_protection      = var.deletion_protection
-  permissions_boundary_arn = var.permissions_boundary_arn
+  permissions_boundary_arn = local.permissions_boundary_arn
 }

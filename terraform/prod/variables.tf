@@ -127,7 +127,12 @@ variable "deletion_protection" {
 }
 
 variable "permissions_boundary_arn" {
-  description = "Permissions boundary for every role the stack creates (null for none)."
+  description = "Permissions boundary for every role the stack creates (null: the <name_prefix>-permissions-boundary policy terraform/bootstrap creates)."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
 }

@@ -75,3 +75,25 @@ run "rejects_invalid_inputs" {
     var.dead_letter_retention_seconds, var.permissions_boundary_arn,
   ]
 }
+
+run "bounds_the_rule_role_when_asked" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+    error_message = "The rule's role must carry the given permissions boundary."
+  }
+}
+
+run "leaves_the_rule_role_unbounded_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == null
+    error_message = "Without a boundary (the local stack) the role has none."
+  }
+}

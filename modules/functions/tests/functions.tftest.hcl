@@ -171,3 +171,16 @@ run "rejects_out_of_range_function_settings" {
 
   expect_failures = [var.function_settings]
 }
+
+run "bounds_every_function_role_when_asked" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+  }
+
+  assert {
+    condition     = length(aws_iam_role.this) == 5 && alltrue([for role in aws_iam_role.this : role.permissions_boundary == "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"])
+    error_message = "Every function role must carry the given permissions boundary."
+  }
+}

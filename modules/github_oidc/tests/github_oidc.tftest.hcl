@@ -74,6 +74,112 @@ run "deploy_policies_are_scoped_to_their_environment" {
   }
 }
 
+run "deploy_role_creates_and_edits_roles_only_with_the_environment_boundary" {
+  command = plan
+
+  assert {
+    condition = {
+      for s in data.aws_iam_policy_document.deploy["prod-iam"].statement : s.sid => {
+        actions   = s.actions
+        variable  = one(s.condition).variable
+        values    = one(s.condition).values
+        resources = s.resources
+      } if s.sid == "ManageBoundedRoles"
+      } == {
+      ManageBoundedRoles = {
+        actions   = toset(["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"])
+        variable  = "iam:PermissionsBoundary"
+        values    = tolist(["arn:aws:iam::123456789012:policy/credit-risk-prod-permissions-boundary"])
+        resources = toset(["arn:aws:iam::123456789012:role/credit-risk-prod-*"])
+      }
+    }
+    error_message = "CreateRole, PutRolePolicy and DeleteRolePolicy must require the prod boundary on prod roles."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.deploy["prod-iam"].statement :
+      length(setintersection(s.actions, ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy"])) == 0
+      if s.effect != "Deny" && s.sid != "ManageBoundedRoles"
+    ])
+    error_message = "No other statement may grant role creation or policy changes without the boundary condition."
+  }
+
+  assert {
+    condition = (
+      one([for s in data.aws_iam_policy_document.deploy["dev-iam"].statement : s if s.sid == "DenyRemovingBoundaries"]).effect == "Deny" &&
+      one([for s in data.aws_iam_policy_document.deploy["dev-iam"].statement : s if s.sid == "DenyRemovingBoundaries"]).actions == toset(["iam:DeleteRolePermissionsBoundary"])
+    )
+    error_message = "Removing a role's boundary must be denied."
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.deploy["dev-iam"].statement : {
+        effect    = s.effect
+        guarded   = length(setintersection(s.actions, ["iam:PutRolePermissionsBoundary", "iam:CreateRole", "iam:PutRolePolicy"])) == 3
+        condition = [for c in s.condition : [c.test, c.variable, c.values]]
+      } if s.sid == "DenyRolesWithAnotherBoundary"
+      ] == [{
+        effect    = "Deny"
+        guarded   = true
+        condition = [["StringNotEquals", "iam:PermissionsBoundary", tolist(["arn:aws:iam::123456789012:policy/credit-risk-dev-permissions-boundary"])]]
+    }]
+    error_message = "Putting another boundary on a role, or creating one without the dev boundary, must be denied."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.deploy["dev-iam"].statement :
+      s.effect == "Deny" && s.actions == toset(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"]) &&
+      contains(s.resources, "arn:aws:iam::123456789012:policy/credit-risk-dev-permissions-boundary")
+    ])
+    error_message = "The boundary policy itself must not be changeable or deletable by the deploy role."
+  }
+}
+
+run "boundary_caps_each_environment_and_grants_no_iam_but_passrole" {
+  command = apply
+
+  assert {
+    condition     = { for environment, policy in aws_iam_policy.boundary : environment => policy.name } == { dev = "credit-risk-dev-permissions-boundary", prod = "credit-risk-prod-permissions-boundary" }
+    error_message = "Each environment gets its <name_prefix>-permissions-boundary policy."
+  }
+
+  assert {
+    condition     = keys(output.permissions_boundary_arns) == ["dev", "prod"]
+    error_message = "The boundary ARNs are an output per environment."
+  }
+
+  assert {
+    condition = flatten([
+      for s in data.aws_iam_policy_document.boundary["prod"].statement : [for action in s.actions : action if startswith(action, "iam:")]
+    ]) == ["iam:PassRole"]
+    error_message = "The boundary's one IAM action is PassRole."
+  }
+
+  assert {
+    condition = [
+      for s in data.aws_iam_policy_document.boundary["prod"].statement : {
+        resources = s.resources
+        condition = { for c in s.condition : c.variable => c.values }
+      } if contains(s.actions, "iam:PassRole")
+      ] == [{
+        resources = toset(["arn:aws:iam::123456789012:role/credit-risk-prod-*"])
+        condition = { "iam:PassedToService" = tolist(["sagemaker.amazonaws.com"]) }
+    }]
+    error_message = "The boundary lets roles pass only the environment's roles, only to SageMaker."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.boundary["prod"].statement :
+      alltrue([for action in s.actions : !endswith(action, "*")]) && s.effect != "Deny"
+    ])
+    error_message = "The boundary lists actions one by one (no wildcards)."
+  }
+}
+
 run "uses_an_existing_provider_when_asked" {
   command = plan
 

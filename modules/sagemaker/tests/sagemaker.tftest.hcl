@@ -148,3 +148,16 @@ run "rejects_image_uris_outside_ecr" {
 
   expect_failures = [var.image_uris]
 }
+
+run "bounds_the_execution_role_when_asked" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.execution.permissions_boundary == "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+    error_message = "The SageMaker execution role must carry the given permissions boundary."
+  }
+}

@@ -120,3 +120,13 @@ run "rejects_an_api_base_url_with_a_trailing_slash" {
 
   expect_failures = [var.api_base_url]
 }
+
+run "rejects_a_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:role/credit-risk-test-permissions-boundary"
+  }
+
+  expect_failures = [var.permissions_boundary_arn]
+}

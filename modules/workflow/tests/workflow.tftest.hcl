@@ -304,3 +304,16 @@ run "rejects_bad_endpoint_polling" {
 
   expect_failures = [var.endpoint]
 }
+
+run "bounds_the_workflow_role_when_asked" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/credit-risk-test-permissions-boundary"
+    error_message = "The workflow role must carry the given permissions boundary."
+  }
+}
