@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jobs import schema
+from jobs.processing.arrow import from_numpy, numpy_dtype, to_numpy
 from jobs.processing.dates import Dates, completed_years
 from jobs.processing.validation import ParsedLoans
 
@@ -39,9 +40,15 @@ def loan_order(
     user_id: npt.NDArray[np.int64], loan_date: npt.NDArray[np.int32], loan_id: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
     """Row indexes sorted by (id, loan_date, loan_id); Arrow's multi-key sort beats np.lexsort."""
-    keys = pa.table({"id": user_id, "date": loan_date, "loan": loan_id})
+    keys = pa.table(
+        {
+            "id": from_numpy(user_id, pa.int64()),
+            "date": from_numpy(loan_date, pa.int32()),
+            "loan": from_numpy(loan_id, pa.int64()),
+        }
+    )
     indexes = pc.sort_indices(keys, sort_keys=[(k, "ascending") for k in keys.column_names])
-    return np.asarray(indexes, dtype=np.int64)
+    return to_numpy(indexes).astype(np.int64)
 
 
 def history_features(
@@ -89,7 +96,8 @@ def pandas_metadata(schema: pa.Schema, nullable: frozenset[str]) -> bytes:
         if pa.types.is_string(field.type):
             pandas_type, numpy_type = "object", "str"
         else:
-            pandas_type = numpy_type = str(field.type.to_pandas_dtype().__name__)
+            # not `DataType.to_pandas_dtype()`: it imports pandas (see jobs.processing.arrow)
+            pandas_type = numpy_type = numpy_dtype(field.type).name
             if field.name in nullable:
                 numpy_type = numpy_type.capitalize()
         return {
@@ -133,17 +141,17 @@ def compute_features(parts: Sequence[ParsedLoans]) -> pa.Table:
         & (job_start.ordinal <= loan_date.ordinal)
     )
     columns = {
-        schema.RECORD_ID: pa.array(user_id, pa.int64()),
-        schema.LOAN_ID: pa.array(loan_id, pa.int64()),
+        schema.RECORD_ID: from_numpy(user_id, pa.int64()),
+        schema.LOAN_ID: from_numpy(loan_id, pa.int64()),
         schema.EVENT_TIME: pa.chunked_array([p.loan_date_text for p in parts], type=pa.string()),
-        "nb_previous_loans": pa.array(nb_previous, pa.int32()),
-        "avg_amount_loans_previous": pa.array(average, pa.float64(), mask=~has_previous),
-        "age": pa.array(completed_years(birthday, loan_date), pa.int32()),
-        "years_on_the_job": pa.array(
-            completed_years(job_start, loan_date), pa.int32(), mask=~employed
+        "nb_previous_loans": from_numpy(nb_previous, pa.int32()),
+        "avg_amount_loans_previous": from_numpy(average, pa.float64(), null=~has_previous),
+        "age": from_numpy(completed_years(birthday, loan_date), pa.int32()),
+        "years_on_the_job": from_numpy(
+            completed_years(job_start, loan_date), pa.int32(), null=~employed
         ),
-        "flag_own_car": pa.array(np.concatenate([p.owns_car for p in parts]), pa.int8()),
-        schema.TARGET: pa.array(np.concatenate([p.status for p in parts]), pa.int8()),
+        "flag_own_car": from_numpy(np.concatenate([p.owns_car for p in parts]), pa.int8()),
+        schema.TARGET: from_numpy(np.concatenate([p.status for p in parts]), pa.int8()),
     }
     table = pa.table({name: columns[name] for name in schema.FEATURE_TABLE_COLUMNS})
     metadata = pandas_metadata(table.schema, NULLABLE_COLUMNS)
