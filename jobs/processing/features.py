@@ -172,14 +172,11 @@ def compute_features(parts: Sequence[ParsedLoans]) -> pa.Table:
     job_present = np.concatenate([p.job_start_present for p in parts])
     amount = np.concatenate([p.loan_amount for p in parts])
 
-    nb_previous, previous_sum = history_features(user_id, loan_date.ordinal, loan_id, amount)
+    loan_ordinal, job_ordinal = loan_date.ordinal, job_start.ordinal  # each a new array
+    nb_previous, previous_sum = history_features(user_id, loan_ordinal, loan_id, amount)
     has_previous = nb_previous > 0
     average = np.divide(previous_sum, nb_previous, out=np.zeros(len(amount)), where=has_previous)
-    employed = (
-        job_present
-        & (job_start.ordinal != SENTINEL_ORDINAL)
-        & (job_start.ordinal <= loan_date.ordinal)
-    )
+    employed = job_present & (job_ordinal != SENTINEL_ORDINAL) & (job_ordinal <= loan_ordinal)
     columns = {
         schema.RECORD_ID: from_numpy(user_id, pa.int64()),
         schema.LOAN_ID: from_numpy(loan_id, pa.int64()),

@@ -122,8 +122,25 @@ def _one_of(text: pa.Array, present: BoolArray, allowed: Sequence[str]) -> BoolA
 
 def validate_file(raw: RawFile, limit: int) -> tuple[ParsedLoans, list[Violation]]:
     """Check every row rule that concerns a single file; parse the columns on the way."""
-    text = {c: _strings(raw.table.column(c)) for c in schema.REQUIRED_COLUMNS}
-    present = {c: _mask(pc.not_equal(text[c], string_scalar(""))) for c in schema.REQUIRED_COLUMNS}
+    # The columns are independent and numpy/Arrow release the GIL: check them side by side.
+    with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
+        columns = schema.REQUIRED_COLUMNS
+        texts = list(pool.map(lambda c: _strings(raw.table.column(c)), columns))
+        text = dict(zip(columns, texts, strict=True))
+        nonempty = pool.map(lambda t: _mask(pc.not_equal(t, string_scalar(""))), texts)
+        present = dict(zip(columns, nonempty, strict=True))
+        date_checks = {c: pool.submit(parse_iso_dates, text[c]) for c in DATE_COLUMNS}
+        loan_id_check = pool.submit(_positive_integers, text["loan_id"], present["loan_id"])
+        user_id_check = pool.submit(_positive_integers, text["id"], present["id"])
+        amount_check = pool.submit(_positive_numbers, text["loan_amount"], present["loan_amount"])
+        car_check = pool.submit(_one_of, text["flag_own_car"], present["flag_own_car"], ("Y", "N"))
+        status_check = pool.submit(_one_of, text["status"], present["status"], ("0", "1"))
+        loan_id, loan_id_ok = loan_id_check.result()
+        user_id, user_id_ok = user_id_check.result()
+        amount, amount_ok = amount_check.result()
+        dates = {c: check.result() for c, check in date_checks.items()}
+        car_ok, status_ok = car_check.result(), status_check.result()
+
     found: list[Violation | None] = [
         violation_from_mask(
             "value.missing",
@@ -136,20 +153,6 @@ def validate_file(raw: RawFile, limit: int) -> tuple[ParsedLoans, list[Violation
         for c in schema.REQUIRED_COLUMNS
         if c not in OPTIONAL_COLUMNS
     ]
-
-    # The columns are independent and numpy/Arrow release the GIL: check them side by side.
-    with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
-        date_checks = {c: pool.submit(parse_iso_dates, text[c]) for c in DATE_COLUMNS}
-        loan_id_check = pool.submit(_positive_integers, text["loan_id"], present["loan_id"])
-        user_id_check = pool.submit(_positive_integers, text["id"], present["id"])
-        amount_check = pool.submit(_positive_numbers, text["loan_amount"], present["loan_amount"])
-        car_check = pool.submit(_one_of, text["flag_own_car"], present["flag_own_car"], ("Y", "N"))
-        status_check = pool.submit(_one_of, text["status"], present["status"], ("0", "1"))
-        loan_id, loan_id_ok = loan_id_check.result()
-        user_id, user_id_ok = user_id_check.result()
-        amount, amount_ok = amount_check.result()
-        dates = {c: check.result() for c, check in date_checks.items()}
-        car_ok, status_ok = car_check.result(), status_check.result()
 
     invalid = "{count} row(s) with an invalid {column}"
     for rule, column, ok in (
