@@ -6,7 +6,9 @@ rows per rule and column, turned into a Violation with a count and the first exa
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jobs import schema
+from jobs.processing.arrow import from_numpy, string_scalar, to_numpy
 from jobs.processing.dates import BoolArray, Dates, parse_iso_dates
 from jobs.processing.reading import RawFile
 from jobs.processing.rules import Example, Violation
@@ -23,6 +26,7 @@ MAX_INTEGER_DIGITS = 18  # always fits int64
 POSITIVE_NUMBER_PATTERN = r"^\+?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 DATE_COLUMNS = ("loan_date", "birthday", "job_start_date")
 OPTIONAL_COLUMNS = frozenset({"job_start_date"})
+CHECK_THREADS = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,16 @@ class ParsedLoans:
     loan_id_valid: BoolArray
 
 
-def _mask(values: pa.Array | pa.ChunkedArray) -> BoolArray:
-    return np.asarray(values, dtype=np.bool_)
+def _mask(values: pa.Array) -> BoolArray:
+    return to_numpy(values)
 
 
 def _strings(column: pa.ChunkedArray) -> pa.Array:
     return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+
+
+def _where(condition: BoolArray, text: pa.Array, otherwise: str) -> pa.Array:
+    return pc.if_else(from_numpy(condition, pa.bool_()), text, string_scalar(otherwise))
 
 
 def violation_from_mask(
@@ -82,9 +90,9 @@ def _positive_integers(
     text: pa.Array, present: BoolArray
 ) -> tuple[npt.NDArray[np.int64], BoolArray]:
     shaped = _mask(pc.ascii_is_decimal(text)) & (
-        np.asarray(pc.binary_length(text)) <= MAX_INTEGER_DIGITS
+        to_numpy(pc.binary_length(text)) <= MAX_INTEGER_DIGITS
     )
-    values = np.asarray(pc.cast(pc.if_else(shaped, text, "0"), pa.int64()), dtype=np.int64)
+    values = to_numpy(pc.cast(_where(shaped, text, "0"), pa.int64()))
     return values, ~present | (shaped & (values > 0))
 
 
@@ -96,11 +104,11 @@ def _positive_numbers(
     nan or 0 never pass), so the pattern is needed only to sort out a column that does not parse.
     """
     try:
-        values = np.asarray(pc.cast(text, pa.float64()), dtype=np.float64)
+        values = to_numpy(pc.cast(text, pa.float64()))
         shaped = np.ones(len(values), dtype=np.bool_)
     except pa.ArrowInvalid:
         shaped = _mask(pc.match_substring_regex(text, POSITIVE_NUMBER_PATTERN))
-        values = np.asarray(pc.cast(pc.if_else(shaped, text, "1"), pa.float64()), dtype=np.float64)
+        values = to_numpy(pc.cast(_where(shaped, text, "1"), pa.float64()))
     with np.errstate(invalid="ignore"):
         return values, ~present | (shaped & np.isfinite(values) & (values > 0))
 
@@ -108,14 +116,31 @@ def _positive_numbers(
 def _one_of(text: pa.Array, present: BoolArray, allowed: Sequence[str]) -> BoolArray:
     ok = np.zeros(len(text), dtype=np.bool_)
     for value in allowed:
-        ok |= _mask(pc.equal(text, value))
+        ok |= _mask(pc.equal(text, string_scalar(value)))
     return ~present | ok
 
 
 def validate_file(raw: RawFile, limit: int) -> tuple[ParsedLoans, list[Violation]]:
     """Check every row rule that concerns a single file; parse the columns on the way."""
-    text = {c: _strings(raw.table.column(c)) for c in schema.REQUIRED_COLUMNS}
-    present = {c: _mask(pc.not_equal(text[c], "")) for c in schema.REQUIRED_COLUMNS}
+    # The columns are independent and numpy/Arrow release the GIL: check them side by side.
+    with ThreadPoolExecutor(max_workers=CHECK_THREADS) as pool:
+        columns = schema.REQUIRED_COLUMNS
+        texts = list(pool.map(lambda c: _strings(raw.table.column(c)), columns))
+        text = dict(zip(columns, texts, strict=True))
+        nonempty = pool.map(lambda t: _mask(pc.not_equal(t, string_scalar(""))), texts)
+        present = dict(zip(columns, nonempty, strict=True))
+        date_checks = {c: pool.submit(parse_iso_dates, text[c]) for c in DATE_COLUMNS}
+        loan_id_check = pool.submit(_positive_integers, text["loan_id"], present["loan_id"])
+        user_id_check = pool.submit(_positive_integers, text["id"], present["id"])
+        amount_check = pool.submit(_positive_numbers, text["loan_amount"], present["loan_amount"])
+        car_check = pool.submit(_one_of, text["flag_own_car"], present["flag_own_car"], ("Y", "N"))
+        status_check = pool.submit(_one_of, text["status"], present["status"], ("0", "1"))
+        loan_id, loan_id_ok = loan_id_check.result()
+        user_id, user_id_ok = user_id_check.result()
+        amount, amount_ok = amount_check.result()
+        dates = {c: check.result() for c, check in date_checks.items()}
+        car_ok, status_ok = car_check.result(), status_check.result()
+
     found: list[Violation | None] = [
         violation_from_mask(
             "value.missing",
@@ -128,13 +153,6 @@ def validate_file(raw: RawFile, limit: int) -> tuple[ParsedLoans, list[Violation
         for c in schema.REQUIRED_COLUMNS
         if c not in OPTIONAL_COLUMNS
     ]
-
-    loan_id, loan_id_ok = _positive_integers(text["loan_id"], present["loan_id"])
-    user_id, user_id_ok = _positive_integers(text["id"], present["id"])
-    amount, amount_ok = _positive_numbers(text["loan_amount"], present["loan_amount"])
-    dates = {c: parse_iso_dates(text[c]) for c in DATE_COLUMNS}
-    car_ok = _one_of(text["flag_own_car"], present["flag_own_car"], ("Y", "N"))
-    status_ok = _one_of(text["status"], present["status"], ("0", "1"))
 
     invalid = "{count} row(s) with an invalid {column}"
     for rule, column, ok in (
@@ -169,8 +187,8 @@ def validate_file(raw: RawFile, limit: int) -> tuple[ParsedLoans, list[Violation
         birthday=birthday,
         job_start=dates["job_start_date"],
         job_start_present=present["job_start_date"],
-        owns_car=_mask(pc.equal(text["flag_own_car"], "Y")).astype(np.int8),
-        status=_mask(pc.equal(text["status"], "1")).astype(np.int8),
+        owns_car=_mask(pc.equal(text["flag_own_car"], string_scalar("Y"))).astype(np.int8),
+        status=_mask(pc.equal(text["status"], string_scalar("1"))).astype(np.int8),
         loan_id_valid=present["loan_id"] & loan_id_ok,
     )
     return parsed, [v for v in found if v is not None]

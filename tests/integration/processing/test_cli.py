@@ -89,3 +89,25 @@ def test_cli_exits_2_on_a_missing_input_dir(repo_root: Path, tmp_path: Path) -> 
     assert done.returncode == 2
     assert "is not a directory" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_accepts_a_file_without_importing_pandas(repo_root: Path, tmp_path: Path) -> None:
+    """pyarrow imports pandas on first `pa.array`/`to_numpy`: 0.2-0.4 s the job must not spend."""
+    input_dir = tmp_path / "in"
+    write_raw_csv(input_dir / "loans.csv", [raw_row(loan_id="1"), raw_row(loan_id="2")])
+    argv = ["--input-dir", str(input_dir), "--output-dir", str(tmp_path / "out")]
+    script = (
+        "import sys; from jobs.processing.job import main; "
+        f"code = main({argv!r}); print(code, 'pandas' in sys.modules)"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.stdout.split() == ["0", "False"], done.stderr

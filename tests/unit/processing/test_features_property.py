@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobs import schema
-from jobs.processing.features import compute_features
+from jobs.processing.features import compute_features, loan_order
 from jobs.processing.reading import RawFile
 from jobs.processing.validation import validate_file
 from tests.unit.processing.reference import reference_features
@@ -112,3 +113,24 @@ def test_compute_features_same_day_loans_ordered_by_loan_id() -> None:
     assert features["avg_amount_loans_previous"].tolist()[1:] == [100.0, 150.0]
     assert features["age"].tolist() == [20, 20, 20]
     assert features["years_on_the_job"].isna().all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(st.integers(1, 6), st.integers(20200101, 20200105), st.integers(1, 8)),
+        max_size=60,
+    ),
+    parts=st.integers(2, 5),
+)
+def test_loan_order_split_into_parts_equals_one_stable_sort(
+    keys: list[tuple[int, int, int]], parts: int
+) -> None:
+    """Ties on all three keys included: the split sort must keep them in input order too."""
+    user_id = np.array([k[0] for k in keys], dtype=np.int64)
+    loan_date = np.array([k[1] for k in keys], dtype=np.int32)
+    loan_id = np.array([k[2] for k in keys], dtype=np.int64)
+    expected = sorted(range(len(keys)), key=lambda i: keys[i])  # Python's sort is stable
+
+    assert loan_order(user_id, loan_date, loan_id, parts=parts).tolist() == expected
+    assert loan_order(user_id, loan_date, loan_id).tolist() == expected
