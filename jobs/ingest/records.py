@@ -29,9 +29,9 @@ from jobs import schema
 BOTH_STORES: tuple[str, ...] = ("OnlineStore", "OfflineStore")
 OFFLINE_ONLY: tuple[str, ...] = ("OfflineStore",)
 LATEST = "__latest__"  # the column of FeatureRecords.table that says "to both stores"
-# A value that json.dumps (ensure_ascii, botocore's default) would escape: quote, backslash,
-# control characters, anything beyond ASCII.
-NEEDS_ESCAPING = r'["\\\x00-\x1f]|[^\x00-\x7f]'
+# A value that json.dumps (ensure_ascii, botocore's default) would escape: quote, backslash, and
+# anything outside printable ASCII (control characters, DEL, non-ASCII).
+NEEDS_ESCAPING = r'["\\]|[^\x20-\x7e]'
 
 
 def read_features(input_dir: Path) -> pa.Table:

@@ -40,5 +40,6 @@ def test_watch_times_each_state_of_a_run_through_training(pipeline, workflow_raw
     durations = summary.durations()
     assert {"Processing", "Ingestion", "Training", "NotifyRejected"} <= set(durations)
     assert summary.seconds is not None
-    assert sum(durations.values()) <= summary.seconds
+    # States run one after another inside the run; each duration is rounded to the millisecond.
+    assert sum(durations.values()) <= summary.seconds + 0.0005 * len(durations)
     assert durations["Training"] > durations["QualityGate"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jobs.ingest.records import (
@@ -79,6 +79,8 @@ def test_split_keeps_every_record_once_in_order() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text()), min_size=1, max_size=8))
+@example(["\x7f"])  # DEL: escaped by json.dumps, unlike the rest of ASCII
+@example(['a"b\\c\n\x00\u00e9\U0001f600'])
 def test_feature_values_are_what_json_dumps_writes(values: list[str | None]) -> None:
     """Quotes, backslashes, control characters and non-ASCII text are escaped as botocore does."""
     encoded = feature_values(pa.chunked_array([pa.array(values, pa.string())]), 'na"me')
