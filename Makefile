@@ -47,7 +47,7 @@ fmt: $(VENV)/.installed ## Format Python and Terraform in place
 	@if command -v terraform >/dev/null; then terraform fmt -recursive modules terraform; fi
 
 test: setup lint ## Run every test: lint, unit, integration, infra, e2e
-	CHECKOV=$(abspath $(TOOLS)/checkov/bin/checkov) $(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	CHECKOV=$(abspath $(TOOLS)/checkov/bin/checkov) $(PY) -m pytest -n auto --dist loadscope $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed ## Unit tests only (quick feedback while editing)
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)

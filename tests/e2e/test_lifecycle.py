@@ -20,7 +20,7 @@ from mlops.pipeline_run import RunResult, run_file
 from mlops.review import run_emails
 from tests.fixtures.e2e import E2eFiles, Stack, expected_response, latest_loans
 
-pytestmark = [pytest.mark.slow, pytest.mark.terraform, pytest.mark.xdist_group("e2e")]
+pytestmark = [pytest.mark.slow, pytest.mark.terraform]
 
 MAIN_LINE = ["Processing", "Ingestion", "Training", "RequestApproval", "CreateEndpoint", "Live"]
 RUN_TIMEOUT = 300

@@ -19,7 +19,7 @@ from local_stack.stack.runs import runs, wait_for_run
 from mlops import synthetic
 from tests.fixtures.local_stack import LocalStack, mlops_local, stack_processes
 
-pytestmark = [pytest.mark.slow, pytest.mark.terraform, pytest.mark.xdist_group("local_stack")]
+pytestmark = [pytest.mark.slow, pytest.mark.terraform]
 
 ISO_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
