@@ -79,6 +79,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="warm environments per function, each serving one request at a time"
         " (default %(default)s)",
     )
+    parser.add_argument(
+        "--function-log-dir",
+        type=Path,
+        help="each function's output goes to <dir>/<function name>.log (default: this log)",
+    )
     add_endpoint_argument(parser, "the functions")
     args = parser.parse_args(argv)
     if args.api_id and not args.emulator_url:
@@ -109,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             region=args.region,
             configuration_ttl_seconds=CONFIGURATION_TTL_SECONDS,
             max_concurrency=args.max_concurrency,
+            log_dir=args.function_log_dir,
         )
         token = args.token_file.read_text().strip() if args.token_file else None
         routes = read_routes(clients("apigatewayv2"), args.api_id)

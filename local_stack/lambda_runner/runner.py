@@ -81,26 +81,41 @@ class FunctionFailedError(Exception):
 
 
 class _Worker:
-    def __init__(self, config: FunctionConfig, env: Mapping[str, str], python: str, cwd: Path):
+    def __init__(
+        self,
+        config: FunctionConfig,
+        env: Mapping[str, str],
+        python: str,
+        cwd: Path,
+        log_file: Path | None = None,
+    ) -> None:
         self.config = config
         read_fd, write_fd = os.pipe()
-        self.process = subprocess.Popen(  # noqa: S603 - our own worker module
-            [python, "-m", "local_stack.lambda_runner.worker", config.handler, str(write_fd)],
-            cwd=cwd,
-            env=dict(env),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(write_fd,),
-            text=True,
-        )
-        os.close(write_fd)
+        # The function's output (its log) goes straight to its own file when there is one, as
+        # Lambda ships it to the function's log group: off the invocation's path. Otherwise a
+        # thread forwards it to this process's logging.
+        log_stream = log_file.open("ab") if log_file is not None else None
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 - our own worker module
+                [python, "-m", "local_stack.lambda_runner.worker", config.handler, str(write_fd)],
+                cwd=cwd,
+                env=dict(env),
+                stdin=subprocess.PIPE,
+                stdout=log_stream or subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,),
+                text=True,
+            )
+        finally:
+            os.close(write_fd)
+            if log_stream is not None:
+                log_stream.close()
         self.responses = os.fdopen(read_fd, "r")
-        self.lock = threading.Lock()
-        function_log = logging.getLogger(f"{__name__}.{config.name}")
-        threading.Thread(
-            target=_forward_log, args=(self.process.stdout, function_log), daemon=True
-        ).start()
+        if log_stream is None:
+            function_log = logging.getLogger(f"{__name__}.{config.name}")
+            threading.Thread(
+                target=_forward_log, args=(self.process.stdout, function_log), daemon=True
+            ).start()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -163,6 +178,7 @@ class LambdaRunner:
         region: str = "us-east-1",
         configuration_ttl_seconds: float = 0.0,
         max_concurrency: int = 1,
+        log_dir: Path | None = None,
     ) -> None:
         self.lambda_client = lambda_client
         self.code_root = code_root
@@ -179,6 +195,8 @@ class LambdaRunner:
         self.max_concurrency = max_concurrency
         self._pools: dict[str, _Environments] = {}
         self._lock = threading.Lock()
+        # With a folder, each function logs to `<folder>/<function name>.log` (its log group).
+        self.log_dir = log_dir
 
     def configuration(self, function: str) -> FunctionConfig:
         """The function's configuration. With a TTL, a known configuration is answered at once
@@ -274,6 +292,13 @@ class LambdaRunner:
             return InvokeResult(body, None, request_id)
         return InvokeResult(json.dumps(body), "Unhandled", request_id)
 
+    def log_file(self, config: FunctionConfig) -> Path | None:
+        """The file the function's output goes to (None: this process's logging)."""
+        if self.log_dir is None:
+            return None
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return self.log_dir / f"{config.name}.log"
+
     def worker_pids(self, function_arn: str) -> list[int]:
         """The processes of the function's warm execution environments (none before a call)."""
         with self._lock:
@@ -289,7 +314,13 @@ class LambdaRunner:
             if environments is None:
                 environments = _Environments(
                     config,
-                    lambda: _Worker(config, self.environment(config), self.python, self.code_root),
+                    lambda: _Worker(
+                        config,
+                        self.environment(config),
+                        self.python,
+                        self.code_root,
+                        self.log_file(config),
+                    ),
                     self.max_concurrency,
                 )
                 self._pools[config.arn] = environments

@@ -110,6 +110,8 @@ def launch(
             str(settings.speedup),
             "--endpoint-server-url",
             urls["endpoints"],
+            "--function-log-dir",
+            str(layout.function_logs),
             *endpoint_arguments(urls, step_functions=False),
         ]
     if component == "api":
@@ -125,6 +127,8 @@ def launch(
             settings.region,
             "--token-file",
             str(layout.token_file),
+            "--function-log-dir",
+            str(layout.function_logs),
             *endpoint_arguments(urls, step_functions=True),
         ]
     raise ValueError(f"unknown component {component!r}")

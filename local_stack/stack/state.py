@@ -5,6 +5,7 @@
   stack.json          ports, processes (pid + creation time), what was provisioned
   api-token           the bearer token of the data routes (mode 0600)
   logs/<component>.log
+  logs/lambda/<function>.log  each Lambda function's output (its log group)
   outbox/             the emails, one .eml file each
   featurestore/       the Feature Store's SQLite database
   workflow/           the jobs' working folders (inputs, outputs, logs per job)
@@ -65,6 +66,11 @@ class Layout:
     @property
     def terraform(self) -> Path:
         return self.root / "terraform"
+
+    @property
+    def function_logs(self) -> Path:
+        """One file per Lambda function, `<function name>.log` (its log group, locally)."""
+        return self.logs / "lambda"
 
     def log(self, component: str) -> Path:
         return self.logs / f"{component}.log"

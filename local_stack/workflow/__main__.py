@@ -34,6 +34,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="Wait states and Retry delays pass this much faster",
     )
     parser.add_argument("--endpoint-server-url", help="local endpoint server (admin routes)")
+    parser.add_argument(
+        "--function-log-dir",
+        type=Path,
+        help="each function's output goes to <dir>/<function name>.log (default: this log)",
+    )
     add_endpoint_argument(parser, "jobs and Lambdas")
     parser.add_argument("-v", "--verbose", action="store_true")
     return parser.parse_args(argv)
@@ -52,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         speedup=args.speedup,
         endpoints=dict(args.endpoint),
         endpoint_server_url=args.endpoint_server_url,
+        function_log_dir=args.function_log_dir.resolve() if args.function_log_dir else None,
     )
     server = ExecutorServer(settings, host=args.host, port=args.port).start()
     stopped = threading.Event()

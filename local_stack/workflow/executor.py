@@ -126,6 +126,7 @@ class WorkflowExecutor:
             extra_env=service_env,
             python=settings.python,
             region=settings.region,
+            log_dir=settings.function_log_dir,
         )
         self.jobs = SageMakerJobs(
             self.clients("s3"), JobSettings(settings.work_dir, settings.python, service_env)

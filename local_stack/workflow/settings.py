@@ -27,6 +27,8 @@ class ExecutorSettings:
     endpoint_server_url: str | None = None
     code_root: Path = REPO_ROOT
     python: str = sys.executable
+    # Each function's output goes to <folder>/<function name>.log; None: the executor's log.
+    function_log_dir: Path | None = None
 
     def service_env(self) -> dict[str, str]:
         """What jobs and Lambda handlers get so boto3 reaches the local stack, not AWS."""

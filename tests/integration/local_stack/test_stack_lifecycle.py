@@ -141,6 +141,10 @@ def test_data_routes_need_the_header_and_approval_routes_do_not(local_stack: Loc
     assert http_status(f"{api}/predictions/1") == 401
     assert http_status(f"{api}/features/1", {"Authorization": "Bearer wrong"}) == 401
     assert http_status(f"{api}/features/1", info["api_headers"]) == 404  # unknown user
+    # The function's own log lines land in its log file (its log group), not the gateway's log.
+    [function_log] = Path(info["function_logs_dir"]).glob("*-features-api.log")
+    refused = [json.loads(line) for line in function_log.read_text().splitlines()]
+    assert any(line.get("error_code") == "user_not_found" for line in refused)
     unknown_link = f"{api}/approvals/{'A' * 43}"
     assert http_status(unknown_link) == 404  # open route; the token is the credential
 

@@ -58,6 +58,20 @@ def test_invoke_import_error_is_reported(workflow_clients, lambda_runner):
     assert result.json()["errorType"] == "Runtime.ImportModuleError"
 
 
+def test_function_output_goes_to_its_own_log_file_when_given_a_folder(
+    workflow_clients, lambda_runner, tmp_path
+):
+    lambda_runner.log_dir = tmp_path / "lambda"
+    name = "fn-logs-to-file"
+    arn = create_function(workflow_clients, f"{HANDLERS}.fail", name=name)
+    result = lambda_runner.invoke(arn, {"kind": "logged"})
+    assert result.function_error == "Unhandled"
+    lambda_runner.close()  # the worker's output is flushed and its file closed
+    log = (tmp_path / "lambda" / f"{name}.log").read_text()
+    assert "Traceback" in log
+    assert "ValueError: cannot handle logged" in log
+
+
 def test_invoke_unknown_function_raises(lambda_runner):
     with pytest.raises(FunctionNotFoundError):
         lambda_runner.invoke("arn:aws:lambda:eu-west-1:123456789012:function:absent", {})
