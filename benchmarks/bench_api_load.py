@@ -9,6 +9,10 @@ time without queueing behind the other clients. Targets: p99 < 10 ms for feature
 predictions, zero errors. The latency includes the local gateway, the Lambda runner's worker
 process running the real handler, and the Feature Store runtime (and the endpoint server for
 predictions), all on this machine.
+
+For each loaded route, `cpu` says where the CPU went (milliseconds per request, for the gateway,
+the functions' worker processes, each other component and the load client) and what that allows:
+the throughput ceiling of this machine's cores and the mean latency it implies for 8 clients.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks.cpu_accounting import CpuMeter, capacity, per_request_ms
 from benchmarks.load_client import measure
 from benchmarks.local_stack_support import running_stack
 from benchmarks.support import load_average
 from local_stack.stack import TerraformValues
+from local_stack.stack.state import Layout, load
 from mlops import synthetic
 from mlops.pipeline_run import run_file
 
@@ -40,6 +46,16 @@ def _users(path: Path, count: int) -> list[str]:
     with path.open(newline="") as stream:
         users = sorted({row["id"] for row in csv.DictReader(stream)})
     return random.Random(0).sample(users, min(count, len(users)))
+
+
+def _cpu(spent: dict[str, float], measured: dict[str, Any]) -> dict[str, Any]:
+    """CPU ms per request by process (the servers also served the warm-up), and what it allows."""
+    served = measured["requests"] + WARMUP
+    names = {"api": "api_gateway", "api_children": "lambda_functions"}
+    servers = per_request_ms({names.get(k, k): v for k, v in spent.items() if v > 0}, served)
+    client = per_request_ms({"load_client": measured["client_cpu_seconds"]}, measured["requests"])
+    per_request = dict(sorted({**servers, **client}.items(), key=lambda item: -item[1]))
+    return {"ms_per_request": per_request, **capacity(per_request, CONCURRENCY)}
 
 
 def run() -> dict[str, Any]:
@@ -60,16 +76,20 @@ def run() -> dict[str, Any]:
             if run.status != "live":
                 raise RuntimeError(f"the run ended {run.status}: {run.summary.error}")
             users = _users(data, SAMPLED_USERS)
+            components = load(Layout(stack.settings.state_dir)).components
+            meter = CpuMeter({name: component.pid for name, component in components.items()})
             for route in ("features", "predictions"):
-                results[route] = measure(
-                    stack.info["api_url"],
-                    f"/{route}/{{id}}",
-                    users,
-                    requests=REQUESTS,
-                    concurrency=CONCURRENCY,
-                    headers=stack.info["api_headers"],
-                    warmup=WARMUP,
-                )
+                with meter.window():
+                    results[route] = measure(
+                        stack.info["api_url"],
+                        f"/{route}/{{id}}",
+                        users,
+                        requests=REQUESTS,
+                        concurrency=CONCURRENCY,
+                        headers=stack.info["api_headers"],
+                        warmup=WARMUP,
+                    )
+                results[route]["cpu"] = _cpu(meter.spent, results[route])
                 results[f"{route}_single_client"] = measure(
                     stack.info["api_url"],
                     f"/{route}/{{id}}",

@@ -105,7 +105,9 @@ def run_load(
     target = Target(urllib.parse.urlsplit(base_url), list(paths), dict(headers or {}))
     if warmup:
         _run_clients(target, warmup, concurrency)
+    cpu_began = time.process_time()
     results, wall = _run_clients(target, requests, concurrency)
+    cpu_seconds = time.process_time() - cpu_began
     latencies = [value for result in results for value in result.latencies_ms]
     statuses: Counter[str] = Counter()
     for result in results:
@@ -124,6 +126,8 @@ def run_load(
         "mean_ms": round(statistics.fmean(latencies), 3),
         "wall_seconds": round(wall, 3),
         "requests_per_second": round(len(latencies) / wall, 1),
+        # This client's own CPU while measuring: it shares the machine with the servers.
+        "client_cpu_seconds": round(cpu_seconds, 3),
     }
 
 
