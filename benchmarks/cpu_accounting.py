@@ -40,6 +40,7 @@ class CpuMeter:
 
     @contextmanager
     def window(self) -> Iterator[CpuMeter]:
+        self.spent = {}
         processes = {name: psutil.Process(pid) for name, pid in self.roots.items()}
         before = {name: _tree_cpu_seconds(p) for name, p in processes.items()}
         yield self

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,11 @@ def test_meter_counts_the_process_and_apart_its_children_started_in_the_window()
         parent.wait(timeout=10)
     assert meter.spent["parent_children"] == pytest.approx(0.3 + 0.05, abs=0.15)
     assert meter.spent["parent"] < 0.2  # the parent only waited
+
+
+def test_each_window_starts_afresh() -> None:
+    meter = CpuMeter({"me": os.getpid()})
+    meter.spent = {"from_an_earlier_window": 1.0}
+    with meter.window():
+        sum(range(10_000))
+    assert set(meter.spent) == {"me"}
