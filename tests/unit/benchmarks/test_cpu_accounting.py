@@ -67,4 +67,5 @@ def test_each_window_starts_afresh() -> None:
     meter.spent = {"from_an_earlier_window": 1.0}
     with meter.window():
         sum(range(10_000))
-    assert set(meter.spent) == {"me"}
+    assert "from_an_earlier_window" not in meter.spent
+    assert "me" in meter.spent  # (this test process may have children of its own: not checked)
