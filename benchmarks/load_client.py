@@ -6,7 +6,9 @@
 
 Each client is a thread with its own keep-alive connection (http.client: the least client-side
 overhead the standard library has), sending its share of the requests back to back, cycling over
-the ids; a latency is the time from sending a request to having read its whole answer. Any status
+the ids; a latency is the time from sending a request to having read its whole answer. With
+--rate the clients send on a fixed schedule instead (open loop, as wrk2 does): a latency then
+counts from when the request was due, so a server that falls behind shows it. Any status
 other than 200, or a connection error, counts as an error (the connection is then reopened).
 `measure()` runs this in a child process, so the load never shares an interpreter (or its GIL)
 with the code that started the servers.
@@ -57,12 +59,27 @@ class Target:
     headers: Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """Open loop: client `index` of `clients` sends its k-th request at (k * clients + index) /
+    rate seconds after the start, whether or not the answers keep up."""
+
+    rate: float
+    clients: int
+    index: int
+
+    def send_time(self, started: float, k: int) -> float:
+        return started + (k * self.clients + self.index) / self.rate
+
+
 def _one_client(
     target: Target,
     count: int,
     offset: int,
     result: ClientResult,
     start: threading.Barrier,
+    *,
+    schedule: Schedule | None = None,
 ) -> None:
     base, paths, headers = target.base, target.paths, dict(target.headers)
 
@@ -71,9 +88,16 @@ def _one_client(
 
     connection = connect()
     start.wait()
+    started = time.perf_counter()
     for index in range(count):
         path = paths[(offset + index) % len(paths)]
         began = time.perf_counter()
+        if schedule is not None:
+            # A latency counts from when the request was due, not from when a client that fell
+            # behind got to send it (no coordinated omission).
+            began = schedule.send_time(started, index)
+            if began > time.perf_counter():
+                time.sleep(began - time.perf_counter())
         try:
             connection.request("GET", path, headers=headers)
             response = connection.getresponse()
@@ -98,15 +122,20 @@ def run_load(
     concurrency: int,
     headers: Mapping[str, str] | None = None,
     warmup: int = 0,
+    rate: float | None = None,
 ) -> dict[str, Any]:
-    """Send `requests` GETs over `paths` from `concurrency` clients; the statistics."""
+    """Send `requests` GETs over `paths` from `concurrency` clients; the statistics. Each client
+    sends its next request when the last is answered (closed loop) or, with `rate`, all of them
+    together send `rate` requests per second on a fixed schedule (open loop)."""
     if not paths:
         raise ValueError("no paths to request")
+    if rate is not None and rate <= 0:
+        raise ValueError("the rate must be positive")
     target = Target(urllib.parse.urlsplit(base_url), list(paths), dict(headers or {}))
     if warmup:
         _run_clients(target, warmup, concurrency)
     cpu_began = time.process_time()
-    results, wall = _run_clients(target, requests, concurrency)
+    results, wall = _run_clients(target, requests, concurrency, rate)
     cpu_seconds = time.process_time() - cpu_began
     latencies = [value for result in results for value in result.latencies_ms]
     statuses: Counter[str] = Counter()
@@ -116,6 +145,7 @@ def run_load(
     return {
         "requests": len(latencies),
         "concurrency": concurrency,
+        "rate_per_second": rate,
         "errors": errors,
         "statuses": dict(sorted(statuses.items())),
         "error_examples": [e for result in results for e in result.error_examples][:5],
@@ -132,7 +162,7 @@ def run_load(
 
 
 def _run_clients(
-    target: Target, requests: int, concurrency: int
+    target: Target, requests: int, concurrency: int, rate: float | None = None
 ) -> tuple[list[ClientResult], float]:
     shares = [
         requests // concurrency + (1 if i < requests % concurrency else 0)
@@ -144,6 +174,7 @@ def _run_clients(
         threading.Thread(
             target=_one_client,
             args=(target, share, index * 7919, results[index], start),
+            kwargs={"schedule": Schedule(rate, concurrency, index) if rate else None},
             daemon=True,
         )
         for index, share in enumerate(shares)
@@ -166,6 +197,7 @@ def measure(
     concurrency: int,
     headers: Mapping[str, str] | None = None,
     warmup: int = 0,
+    rate: float | None = None,
 ) -> dict[str, Any]:
     """`run_load` in a separate Python process (`python -m benchmarks.load_client`)."""
     argv = [
@@ -183,6 +215,8 @@ def measure(
         "--warmup",
         str(warmup),
     ]
+    if rate is not None:
+        argv += ["--rate", str(rate)]
     for user in ids:
         argv += ["--id", str(user)]
     for name, value in (headers or {}).items():
@@ -205,6 +239,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="clients (default 8)")
     parser.add_argument("--warmup", type=int, default=0, help="unmeasured requests first")
     parser.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: this many requests per second in all, on a fixed schedule (latency counts"
+        " from when each was due); default: closed loop, each client sends when answered",
+    )
+    parser.add_argument(
         "--header", action="append", default=[], help="'Name: value' sent on every request"
     )
     args = parser.parse_args(argv)
@@ -212,6 +252,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("give at least one --id")
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be positive")
+    if args.rate is not None and args.rate <= 0:
+        parser.error("--rate must be positive")
     return args
 
 
@@ -226,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         concurrency=args.concurrency,
         headers={name.strip(): value.strip() for name, value in headers.items()},
         warmup=args.warmup,
+        rate=args.rate,
     )
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
 
-from benchmarks.load_client import parse_args, percentile, run_load
+from benchmarks.load_client import Schedule, parse_args, percentile, run_load
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -30,6 +31,23 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def small_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+class _SlowHandler(_Handler):
+    def do_GET(self) -> None:
+        time.sleep(0.1)
+        super().do_GET()
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -82,3 +100,31 @@ def test_run_load_counts_non_200_answers_and_refused_connections_as_errors(
 def test_parse_args_needs_an_id() -> None:
     with pytest.raises(SystemExit):
         parse_args(["--base-url", "http://x", "--path", "/features/{id}"])
+
+
+def test_run_load_at_a_rate_keeps_to_the_schedule(small_server: str) -> None:
+    result = run_load(small_server, ["/ok/1"], requests=40, concurrency=2, rate=200.0)
+    assert result["statuses"] == {"200": 40}
+    assert result["rate_per_second"] == 200.0
+    # The last request is due 39 / 200 s after the start: the run cannot end sooner.
+    assert result["wall_seconds"] >= 39 / 200
+
+
+def test_schedule_spreads_the_clients_over_the_rate() -> None:
+    due = sorted(
+        Schedule(100.0, 4, index).send_time(0.0, k) for index in range(4) for k in range(3)
+    )
+    assert due == pytest.approx([n / 100 for n in range(12)])
+
+
+def test_a_late_answer_counts_from_when_the_request_was_due(slow_server: str) -> None:
+    # One client, 20 requests per second, a server that answers in 0.1 s: each request is due
+    # 50 ms after the last but cannot start before the last answer, so the delay accumulates.
+    result = run_load(slow_server, ["/ok/1"], requests=5, concurrency=1, rate=20.0)
+    assert result["max_ms"] >= 5 * 100 - 4 * 50 - 20  # the fifth: due at 200 ms, done at ~500 ms
+    assert result["p50_ms"] > 100
+
+
+def test_parse_args_refuses_a_rate_that_is_not_positive() -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--base-url", "http://x", "--path", "/f/{id}", "--id", "1", "--rate", "0"])
