@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
 from local_stack.api_gateway.events import (
@@ -19,6 +19,7 @@ from local_stack.api_gateway.events import (
     read_result,
 )
 from local_stack.api_gateway.routes import Route, find_route
+from local_stack.http_server import LocalHTTPServer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -71,8 +72,7 @@ def serve(app: GatewayApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[s
     HTTP/1.1 with keep-alive, one thread per connection, no Nagle delay: a client reusing its
     connection pays for the function, not for the server.
     """
-    server = ThreadingHTTPServer((host, port), _GatewayRequestHandler)
-    server.daemon_threads = True
+    server = LocalHTTPServer((host, port), _GatewayRequestHandler)
     server.app = app  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, name="local-api-gateway", daemon=True)
     thread.start()

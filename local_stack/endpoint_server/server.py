@@ -21,7 +21,7 @@ import json
 import logging
 import re
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from local_stack.endpoint_server import protocol
 from local_stack.endpoint_server.models import ModelLoadError
 from local_stack.endpoint_server.registry import IN_SERVICE, EndpointRegistry
+from local_stack.http_server import LocalHTTPServer
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,7 @@ ADMIN_ENDPOINTS = "/_local/endpoints"
 MAX_ADMIN_BODY_BYTES = 64 * 1024
 
 
-class EndpointServer(ThreadingHTTPServer):
-    daemon_threads = True
+class EndpointServer(LocalHTTPServer):
     block_on_close = False
 
     def __init__(self, address: tuple[str, int], registry: EndpointRegistry) -> None:

@@ -15,11 +15,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
 
+from local_stack.http_server import LocalHTTPServer
 from local_stack.workflow.asl.callbacks import InvalidTokenError, TaskTimedOutError
 from local_stack.workflow.executor import ApiError, Execution, WorkflowExecutor
 from local_stack.workflow.settings import ExecutorSettings
@@ -213,8 +214,7 @@ class ExecutorServer:
         port: int = 0,
         **executor_options: Any,
     ) -> None:
-        self.httpd = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
-        self.httpd.daemon_threads = True
+        self.httpd = LocalHTTPServer((host, port), BaseHTTPRequestHandler)
         bound_host, bound_port = self.httpd.server_address[:2]
         host_text = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
         self.url = f"http://{host_text}:{bound_port}"
