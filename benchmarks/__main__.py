@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import benchmarks
+from benchmarks.support import cpu_reference_ms
 
 RESULTS_DIR = Path(__file__).parent / "results"
 log = logging.getLogger("benchmarks")
@@ -58,12 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         module = importlib.import_module(f"benchmarks.bench_{name}")
         log.info("running %s", name)
+        reference_before = cpu_reference_ms()
         started = time.perf_counter()
         results = module.run()
+        wall_seconds = round(time.perf_counter() - started, 3)
         document = {
             "benchmark": name,
-            "environment": environment(),
-            "wall_seconds": round(time.perf_counter() - started, 3),
+            "environment": {
+                **environment(),
+                # The same fixed loop timed before and after (lower: faster machine at the time).
+                "cpu_reference_ms": {"before": reference_before, "after": cpu_reference_ms()},
+            },
+            "wall_seconds": wall_seconds,
             "results": results,
         }
         path = RESULTS_DIR / f"{name}.json"

@@ -14,6 +14,21 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+REFERENCE_LOOP = 1_000_000
+
+
+def cpu_reference_ms(repeats: int = 5) -> float:
+    """Best of `repeats` timings of a fixed pure-Python loop, in ms: how fast this machine ran
+    Python at the time. Shared and virtual machines vary by tens of percent from hour to hour;
+    a run's figures compare with another's only when this does too."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        sum(i * i for i in range(REFERENCE_LOOP))
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def full_size_csv(directory: Path, seed: int = 0) -> Path:
     """The generator's default, full-size file (about 777k loans, 36,457 users).
 
