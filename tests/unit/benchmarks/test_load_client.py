@@ -28,15 +28,19 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
-@pytest.fixture
-def small_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def _serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def small_server() -> Iterator[str]:
+    yield from _serve(_Handler)
 
 
 class _SlowHandler(_Handler):
@@ -47,13 +51,7 @@ class _SlowHandler(_Handler):
 
 @pytest.fixture
 def slow_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    yield from _serve(_SlowHandler)
 
 
 def test_percentile_is_the_nearest_rank() -> None:
